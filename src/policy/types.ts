@@ -9,6 +9,8 @@ export interface Requester {
   user?: string;
   /** Slack user-group ids the user belongs to (resolved by the caller, when the policy needs them). */
   userGroups?: string[];
+  /** Event or request id, carried into the audit log line. */
+  requestId?: string;
 }
 
 export interface Target {
@@ -25,11 +27,18 @@ export interface Decision {
   rule: string;
   /** A short sentence for the reply when denied: what was not checked and who to ask. */
   explanation?: string;
+  /** The reason alone, without rule or contact (e.g. `this channel is not in the policy`). */
+  reason?: string;
 }
 
 /** One decision point before any AWS call or socket. */
 export interface Authorizer {
   decide(requester: Requester, feature: Feature, target: Target): Decision;
+  /**
+   * Slack user-group ids the policy mentions. Empty or absent: the caller need not resolve the requester's
+   * user groups (see src/policy/usergroups.ts).
+   */
+  userGroupIds?: string[];
 }
 
 /** Allows everything: the CLI runs with the operator's own credentials. */

@@ -1,0 +1,241 @@
+import { CAUSE_TITLES, type CauseId, type Confidence } from './causes.js';
+import type { MatchResult } from './matcher.js';
+import type { Signature } from './signatures/index.js';
+import type { Context, Diagnosis, Finding } from './types.js';
+
+const WEAK_CONTEXT = 'the word Redis or Valkey';
+const HANDSHAKE_TIMEOUTS = new Set(['python-handshake-timeout', 'tls-handshake-timeout']);
+const GENERIC_TIMEOUTS = new Set(['redis-py-timeout-connecting', 'node-etimedout', 'errno-connection-timed-out']);
+
+/** Fills in client, language, TLS use and Redis context from what the matcher saw. */
+export function completeContext(context: Context, match: MatchResult): Context {
+  const out: Context = { ...context };
+  const client = [...match.clients].sort((a, b) => b.rank - a.rank || b.count - a.count || a.first - b.first)[0];
+  if (client) {
+    out.client = client.client;
+    out.language = client.language;
+  } else {
+    const lang = match.findings.map((f) => match.signaturesById.get(f.signature)?.language).find(Boolean);
+    if (lang) out.language = lang;
+  }
+  const sigs = match.findings.map((f) => match.signaturesById.get(f.signature)).filter((s): s is Signature => !!s);
+  const tlsBySignature = sigs.some((s) => s.impliesTlsClient && s.cause !== 'plaintext-to-tls');
+  if (out.scheme === 'rediss' || match.tlsHints > 0 || tlsBySignature) out.tls = true;
+  else if (out.scheme === 'redis' || match.plaintextHints > 0) out.tls = false;
+
+  const reasons = new Set<string>();
+  for (const c of match.clients) reasons.add(`${c.label} in the text`);
+  for (const label of match.contextLabels) reasons.add(label);
+  if (sigs.some((s) => s.redisContext)) reasons.add('a Redis reply or Redis server log line');
+  out.redisContext = [...reasons];
+  if (!hasStrongContext(out) && match.looksLike.length > 0) out.looksLike = match.looksLike[0];
+  return out;
+}
+
+function hasStrongContext(context: Context): boolean {
+  return context.redisContext.some((r) => r !== WEAK_CONTEXT);
+}
+
+interface Scored {
+  cause: CauseId;
+  maxWeight: number;
+  signatures: Set<string>;
+  occurrences: number;
+  firstLine: number;
+}
+
+/** Picks the primary cause and its confidence from every finding (pure). */
+export function conclude(findingsIn: Finding[], context: Context, match: MatchResult): Diagnosis {
+  const sig = (f: Finding) => match.signaturesById.get(f.signature);
+  const reasons: string[] = [];
+  const alternatives: string[] = [];
+  const nextChecks: string[] = [];
+  let findings = findingsIn.filter((f) => f.cause !== 'unknown');
+  const undecidable = findingsIn.filter((f) => f.cause === 'unknown');
+
+  // An alert from the peer proves the server speaks TLS: never tls-to-plaintext.
+  if (findings.some((f) => sig(f)?.impliesTlsServer)) findings = findings.filter((f) => f.cause !== 'tls-to-plaintext');
+  // The handshake stalled after TCP connected: the timeout is not the network's.
+  if (findings.some((f) => HANDSHAKE_TIMEOUTS.has(f.signature))) findings = findings.filter((f) => !GENERIC_TIMEOUTS.has(f.signature));
+  // The first WRONGPASS explains a later NOAUTH.
+  if (findings.some((f) => f.cause === 'auth-rejected')) findings = findings.filter((f) => f.cause !== 'auth-missing');
+  // A stray name-resolution error among many resets or timeouts is noise (IPv6 retries and the like).
+  const dns = findings.filter((f) => f.cause === 'dns-failure');
+  const others = findings.filter((f) => f.cause !== 'dns-failure');
+  const dnsCount = dns.reduce((n, f) => n + (match.occurrences[f.signature] ?? 1), 0);
+  const othersCount = others.reduce((n, f) => n + (match.occurrences[f.signature] ?? 1), 0);
+  if (dnsCount === 1 && othersCount >= 2) findings = others;
+
+  const scored = new Map<CauseId, Scored>();
+  for (const f of findings) {
+    const s = sig(f);
+    const entry = scored.get(f.cause) ?? { cause: f.cause, maxWeight: 0, signatures: new Set(), occurrences: 0, firstLine: f.line ?? 0 };
+    entry.maxWeight = Math.max(entry.maxWeight, s?.weight ?? 1);
+    entry.signatures.add(f.signature);
+    entry.occurrences += match.occurrences[f.signature] ?? 1;
+    scored.set(f.cause, entry);
+  }
+  const ranked = [...scored.values()].sort(
+    (a, b) => b.maxWeight - a.maxWeight || b.signatures.size - a.signatures.size || b.occurrences - a.occurrences || a.firstLine - b.firstLine,
+  );
+  const top = ranked[0];
+  const strong = hasStrongContext(context);
+
+  if (!top) {
+    if (undecidable.length > 0 && context.redisContext.length > 0) {
+      const s = sig(undecidable[0]!);
+      return {
+        cause: 'unknown', confidence: 'low',
+        summary: 'A Redis client failed, but this text alone does not say why.',
+        reasons: [s?.explain ?? 'The text shows a Redis client error without its cause.'],
+        alternatives: [],
+        nextChecks: ['Paste the first error printed (the one before the retries), or run the live check and the probe against the endpoint.'],
+      };
+    }
+    return noMatch(context);
+  }
+
+  if (!strong && context.redisContext.length === 0) {
+    const looks = context.looksLike ? ` It looks like ${context.looksLike}.` : '';
+    return {
+      cause: 'unknown', confidence: 'low',
+      summary: `This does not look like a Redis connection error.${looks}`,
+      reasons: [
+        `The text matches ${top.cause} (${[...top.signatures].join(', ')}), but shows no Redis client, port, host name, URL or reply, so it is not read as Redis.`,
+        ...(context.looksLike ? [`It looks like ${context.looksLike}.`] : []),
+      ],
+      alternatives: [`If this is a Redis connection after all: ${CAUSE_TITLES[top.cause].toLowerCase()}.`],
+      nextChecks: ['Include the Redis host name or URL (the password is redacted), or pass --group / --endpoint.'],
+    };
+  }
+
+  let cause: CauseId = top.cause;
+  let confidence: Confidence = top.maxWeight >= 2 ? (strong ? 'high' : 'medium') : 'medium';
+  const topSigs = [...top.signatures].map((id) => match.signaturesById.get(id)).filter((s): s is Signature => !!s);
+  reasons.push(...uniq(topSigs.map((s) => s.explain)));
+
+  // A rival cause with the same strength makes the reading less certain.
+  const rival = ranked[1];
+  if (rival && rival.maxWeight === top.maxWeight && rival.cause !== cause) {
+    if (confidence === 'high') confidence = 'medium';
+    alternatives.push(`${CAUSE_TITLES[rival.cause]} (${[...rival.signatures].join(', ')} also matched).`);
+  }
+  for (const r of ranked.slice(rival && rival.maxWeight === top.maxWeight ? 2 : 1)) {
+    alternatives.push(`Also seen: ${r.cause} (${[...r.signatures].join(', ')}).`);
+  }
+
+  // The host-name clue: plaintext-style names belong to groups created without in-transit encryption.
+  const host = context.endpoint?.host;
+  if (context.hostStyle === 'serverless' && cause === 'tls-to-plaintext') {
+    cause = 'unknown';
+    confidence = 'low';
+    reasons.unshift(`${host} is an ElastiCache Serverless endpoint, and serverless caches always use TLS, so the server is not plaintext.`);
+    alternatives.push('Something between the client and the cache answers in plaintext: an HTTP proxy, a wrong port, or another service behind that name.');
+    nextChecks.push('Probe the endpoint (--probe) to see what it really speaks.');
+  } else if (cause === 'tls-to-plaintext' && context.hostStyle === 'plaintext') {
+    confidence = strong ? 'high' : 'medium';
+    reasons.push(`${host} is a plaintext-style ElastiCache name (…ng.0001… / …clustercfg…), which only groups created without in-transit encryption have.`);
+  } else if (cause === 'tls-to-plaintext' && context.hostStyle === 'tls') {
+    if (confidence === 'high') confidence = 'medium';
+    reasons.push(`${host} is a TLS-style name (master./replica./clustercfg.), which groups with in-transit encryption have; check that this endpoint is the one the client really dials.`);
+    alternatives.push('A proxy or tunnel in between that speaks plaintext, or a port that is not the group\'s.');
+  } else if (cause === 'plaintext-to-tls') {
+    if (context.tls === true && topSigs.every((s) => s.weight === 1)) {
+      confidence = 'low';
+      reasons.push('The client already speaks TLS, so a reset is not the classic plaintext-to-TLS mismatch.');
+      alternatives.push('A proxy, load balancer or security appliance closing connections; a server at its connection limit.');
+    } else if (context.hostStyle === 'tls' && context.tls !== true) {
+      confidence = 'high';
+      reasons.push(`${host} is a TLS-style ElastiCache name (master./replica./clustercfg.): the group has in-transit encryption, and this client does not use TLS.`);
+    } else if (context.hostStyle === 'plaintext' && topSigs.every((s) => s.weight === 1)) {
+      confidence = 'low';
+      reasons.push(`${host} is a plaintext-style name, so the group was created without TLS; the reset has another cause unless TLS was enabled later in "required" mode.`);
+    } else if (topSigs.every((s) => s.weight === 1)) {
+      confidence = 'medium';
+      alternatives.push('A proxy or load balancer closing idle connections, or a server at its maxclients limit.');
+    }
+    if (context.tls === false) reasons.push(`The client speaks plaintext (${context.scheme === 'redis' ? 'redis:// URL' : 'no TLS option seen'}).`);
+  } else if (cause === 'network-timeout' && context.tls === true && top.signatures.has('node-etimedout')) {
+    confidence = context.hostStyle === 'plaintext' ? 'medium' : 'low';
+    if (context.hostStyle === 'plaintext') cause = 'tls-to-plaintext';
+    reasons.push('The timeout came from a TLS socket: a dropped SYN and a plaintext server that never answers the ClientHello look the same here.');
+    alternatives.push(cause === 'tls-to-plaintext' ? 'A plain network timeout (security group, routing).' : 'A TLS client meeting a plaintext server (it stays silent on the ClientHello).');
+    nextChecks.push('Probe the endpoint (--probe): it tells a closed port from a plaintext-only server.');
+  }
+
+  if (cause === 'tls-to-plaintext' && context.tls) reasons.push(`The client speaks TLS (${context.scheme === 'rediss' ? 'rediss:// URL' : 'TLS error from the client side'}).`);
+  if (!strong && confidence === 'high') confidence = 'medium';
+  if (!strong) reasons.push('The only Redis hint is the word itself; a client name, port, host or URL would make this certain.');
+
+  nextChecks.push(...defaultNextChecks(cause, context));
+  return {
+    cause, confidence,
+    summary: capitalize(summarize(cause, confidence, context)),
+    reasons: uniq(reasons), alternatives: uniq(alternatives), nextChecks: uniq(nextChecks),
+  };
+}
+
+function noMatch(context: Context): Diagnosis {
+  const isRedis = context.redisContext.length > 0;
+  return {
+    cause: 'unknown', confidence: 'low',
+    summary: isRedis
+      ? 'This mentions Redis, but no known connection error was found in it.'
+      : `This does not look like a Redis connection error.${context.looksLike ? ` It looks like ${context.looksLike}.` : ''}`,
+    reasons: isRedis ? ['No error signature from the catalog matched.'] : ['No Redis client, port, host, URL or reply and no known error signature were found.'],
+    alternatives: [],
+    nextChecks: ['Paste the full error with its stack trace, or give the group id or endpoint to check it live.'],
+  };
+}
+
+function defaultNextChecks(cause: CauseId, context: Context): string[] {
+  const target = context.replicationGroupId ? `group ${context.replicationGroupId}` : context.endpoint ? context.endpoint.host : 'the group';
+  switch (cause) {
+    case 'tls-to-plaintext':
+    case 'plaintext-to-tls':
+      return [`Check TransitEncryptionEnabled / TransitEncryptionMode of ${target} (--live), or probe the endpoint (--probe).`];
+    case 'auth-missing':
+    case 'auth-rejected':
+    case 'auth-not-enabled':
+      return [`Check AuthTokenEnabled and the RBAC user groups of ${target} (--live).`];
+    case 'network-timeout':
+    case 'connection-refused':
+      return [`Check that the app runs in the group's VPC and that a security group allows its port (6379) from the app's subnets.`];
+    case 'dns-failure':
+      return [`Check the host name against the group's endpoints (--live): a typo, a deleted group, or private DNS not reachable from the app.`];
+    default:
+      return [];
+  }
+}
+
+function summarize(cause: CauseId, confidence: Confidence, context: Context): string {
+  const where = context.endpoint ? `${context.endpoint.host}${context.endpoint.port ? `:${context.endpoint.port}` : ''}` : 'the endpoint';
+  const group = context.replicationGroupId ? ` (group ${context.replicationGroupId})` : '';
+  const hedge = confidence === 'high' ? '' : 'Likely: ';
+  switch (cause) {
+    case 'tls-to-plaintext':
+      return `${hedge}the client connects with TLS, but ${where}${group} answers in plaintext: in-transit encryption is not enabled there.`;
+    case 'plaintext-to-tls':
+      return `${hedge}the client connects without TLS, but ${where}${group} requires TLS (in-transit encryption).`;
+    case 'tls-untrusted-cert':
+      return `${hedge}the client does not trust the TLS certificate of ${where}: its CA bundle lacks the issuing CA.`;
+    case 'tls-hostname-mismatch':
+      return `${hedge}the TLS certificate of ${where} is not valid for the name the client dialed: dial the endpoint's DNS name, not an IP or alias.`;
+    case 'auth-missing':
+      return `${hedge}${where}${group} requires a password (AUTH token or RBAC user) and the client sent none.`;
+    case 'auth-rejected':
+      return `${hedge}${where}${group} rejected the client's password or user name.`;
+    case 'auth-not-enabled':
+      return `${hedge}the client sends a password, but ${where}${group} has no AUTH configured.`;
+    default:
+      return `${hedge}${CAUSE_TITLES[cause]}${context.endpoint ? ` (${where}${group})` : ''}.`;
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function uniq(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,72 @@
+import type { Signature } from './types.js';
+
+/** Replies that show the topology does not fit the client (cluster mode, replicas). */
+export const CLUSTER: Signature[] = [
+  {
+    id: 'resp-moved',
+    cause: 'cluster-redirect', family: 'cluster',
+    keywords: ['moved '],
+    pattern: /\bMOVED \d{1,5} [\w.:[\]-]{3,300}/,
+    weight: 3, redisContext: true,
+    example: 'redis.exceptions.ResponseError: MOVED 12539 127.0.0.1:7002',
+    explain: 'The key lives on another shard: the group has cluster mode enabled and the client is not a cluster client.',
+  },
+  {
+    id: 'resp-ask',
+    cause: 'cluster-redirect', family: 'cluster',
+    keywords: ['ask '],
+    pattern: /\bASK \d{1,5} [\w.:[\]-]{3,300}/,
+    weight: 2, redisContext: true,
+    example: 'ASK 3999 127.0.0.1:6381',
+    explain: 'A slot is migrating and the client does not follow cluster redirects.',
+  },
+  {
+    id: 'resp-crossslot',
+    cause: 'cluster-crossslot', family: 'cluster',
+    keywords: ['crossslot'],
+    pattern: /\bCROSSSLOT\b[^\n]{0,120}/,
+    weight: 3, redisContext: true,
+    example: "redis.exceptions.ResponseError: CROSSSLOT Keys in request don't hash to the same slot",
+    explain: 'A multi-key command names keys in different hash slots; in cluster mode they must share a slot (use a {hash tag}).',
+  },
+  {
+    id: 'resp-readonly',
+    cause: 'readonly-replica', family: 'cluster',
+    keywords: ['readonly', 'read only replica', 'read only slave'],
+    pattern: /\bREADONLY\b[^\n]{0,120}|can'?t write against a read only (?:replica|slave)/,
+    weight: 3, redisContext: true,
+    example: "redis.exceptions.ReadOnlyError: You can't write against a read only replica.",
+    explain: 'A write reached a replica: the app uses the reader endpoint, or a node address that became a replica after a failover.',
+  },
+];
+
+/** Texts that cannot be decided from the paste alone: they still count as Redis, and say what would decide. */
+export const UNDECIDABLE: Signature[] = [
+  {
+    id: 'cluster-slots-refresh-failed',
+    cause: 'unknown', family: 'undecidable',
+    keywords: ['failed to refresh slots cache', 'could not initialize slots', 'clusterallfailederror', 'none of the startup nodes'],
+    pattern: /Failed to refresh slots cache|could not initialize slots|ClusterAllFailedError|None of the startup nodes/i,
+    weight: 1, redisContext: true,
+    example: 'ClusterAllFailedError: Failed to refresh slots cache.',
+    explain: 'A cluster client could not fetch the slot map from any node. The transport error behind it (TLS, network, auth) decides; the probe or the live check can tell.',
+  },
+  {
+    id: 'max-retries-per-request',
+    cause: 'unknown', family: 'undecidable', client: 'ioredis', language: 'node',
+    keywords: ['maxretriesperrequesterror', 'reached the max retries per request limit'],
+    pattern: /MaxRetriesPerRequestError|Reached the max retries per request limit/i,
+    weight: 1, redisContext: true,
+    example: 'MaxRetriesPerRequestError: Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.',
+    explain: 'ioredis gave up on a command after reconnecting repeatedly; the first connection error above it is the cause.',
+  },
+  {
+    id: 'connection-is-closed',
+    cause: 'unknown', family: 'undecidable', client: 'ioredis', language: 'node',
+    keywords: ['connection is closed'],
+    pattern: /Connection is closed/i,
+    weight: 1, redisContext: true,
+    example: 'Error: Connection is closed.',
+    explain: "ioredis hides the real cause behind 'Connection is closed.'; the first 'error' event (ECONNREFUSED, ERR_SSL_..., ETIMEDOUT) says what happened.",
+  },
+];

@@ -1,0 +1,78 @@
+/**
+ * Cache + coalesce for look-ups: results live in the shared Store (TTL), and concurrent callers asking for the
+ * same key while a look-up is in flight share its promise, so 100 diagnoses of one group make one API call.
+ */
+import type { Store } from '../state/store.js';
+
+/** A minimal in-process Store, used when the caller gives none (the CLI, tests). */
+export class LocalTtlStore implements Store {
+  private readonly entries = new Map<string, { value: string; expires: number }>();
+
+  private live(key: string): { value: string; expires: number } | undefined {
+    const e = this.entries.get(key);
+    if (e && e.expires <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    this.entries.set(key, { value, expires: Date.now() + ttlMs });
+    return true;
+  }
+  async get(key: string): Promise<string | null> {
+    return this.live(key)?.value ?? null;
+  }
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.entries.set(key, { value, expires: Date.now() + ttlMs });
+  }
+  async incr(key: string, ttlMs: number): Promise<number> {
+    const e = this.live(key);
+    const next = (e ? Number(e.value) : 0) + 1;
+    this.entries.set(key, { value: String(next), expires: e?.expires ?? Date.now() + ttlMs });
+    return next;
+  }
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}
+
+export class CoalescingCache<T> {
+  private readonly inflight = new Map<string, Promise<T>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly ttlMs: number,
+    /** Only some results are worth keeping (a found group, not a throttling error). */
+    private readonly cacheable: (value: T) => boolean,
+  ) {}
+
+  /** The cached value, else the in-flight look-up, else a new one. A broken cache never breaks the look-up. */
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const running = this.inflight.get(key);
+    if (running) return running;
+    let p: Promise<T> | undefined = undefined;
+    p = (async () => {
+      // Yield first, so `p` is registered below before any of this runs, even if the store throws at once.
+      await Promise.resolve();
+      try {
+        const cached = await this.store.get(key).catch(() => null);
+        if (cached !== null) {
+          try {
+            return JSON.parse(cached) as T;
+          } catch {
+            // A corrupt entry is ignored and overwritten below.
+          }
+        }
+        const value = await load();
+        if (this.cacheable(value)) await this.store.set(key, JSON.stringify(value), this.ttlMs).catch(() => undefined);
+        return value;
+      } finally {
+        if (this.inflight.get(key) === p) this.inflight.delete(key);
+      }
+    })();
+    this.inflight.set(key, p);
+    return p;
+  }
+}
