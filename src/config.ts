@@ -49,6 +49,13 @@ export const DEFAULT_POLICY_FILE = 'policy.yml';
 export const DEFAULT_PROBE_ALLOWED_HOSTS = ['.cache.amazonaws.com', '.cache.amazonaws.com.cn'];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Every variable the bot reads (docs/operations.md has one row each; a test keeps them equal). */
+export const CONFIG_VARIABLES = [
+  'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_API_URL', 'PORT', 'SUPPORT_CHANNELS', 'REDIS_URL',
+  'AWS_REGION', 'AWS_ENDPOINT_URL_ELASTICACHE', 'AWS_ENDPOINT_URL', 'ACCOUNT_ROLES', 'PROBE_ALLOWED_HOSTS', 'PROBE_ALLOWED_PORTS',
+  'TERRAFORM_DIR', 'POLICY_FILE', 'POLICY_CONTACT', 'LOG_LEVEL',
+] as const;
+
 type Env = Record<string, string | undefined>;
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;

@@ -91,8 +91,9 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', de
     base: { service: 'redis-diagnose', pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: CENSOR },
     timestamp: pino.stdTimeFunctions.isoTime,
-    // Lines written inside withRequest() get its fields; lifecycle lines say which `event` they are.
-    mixin: () => requestContext.getStore() ?? {},
+    // Every line says what it belongs to: lines written inside withRequest() carry its requestId (and eventId);
+    // any other line is a process event (`event: 'started'`, `'shutdown'`...; 'process' when the caller named none).
+    mixin: () => requestContext.getStore() ?? { event: 'process' },
     formatters: { log: (obj) => scrubValue(obj) as Record<string, unknown> },
     serializers: { err: serializeError, error: serializeError },
     hooks: {

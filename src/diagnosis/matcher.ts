@@ -1,5 +1,6 @@
 import { CLIENT_MARKERS, CONTEXT_MARKERS, LOOKS_LIKE } from './clients.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
+import { KeywordScanner } from './keyword-scanner.js';
 import { SIGNATURES, type Signature } from './signatures/index.js';
 import type { Finding } from './types.js';
 
@@ -15,9 +16,12 @@ const MAX_EVALS_PER_SIGNATURE = 200;
 const MAX_FINDINGS_PER_SIGNATURE = 5;
 const MAX_EXTRACT_LINES = 400;
 const EVIDENCE_CHARS = 300;
+/** Below this size the context tables read the whole text; above it, only the neighbourhood of each error. */
+const WHOLE_TEXT_CONTEXT = 256 * 1024;
+const CONTEXT_RADIUS = 32 * 1024;
+const MAX_CONTEXT_CHARS = 512 * 1024;
 
 type KeywordRole =
-  | { kind: 'signature'; index: number }
   | { kind: 'client'; index: number }
   | { kind: 'context'; index: number }
   | { kind: 'looks-like'; index: number }
@@ -26,6 +30,10 @@ type KeywordRole =
   | { kind: 'extract' };
 
 interface Compiled {
+  /** Signature keywords: the fast skipping prefilter over the whole text. */
+  scanner: KeywordScanner;
+  signaturesOf: number[][];
+  /** Client, context, hint and extractor keywords: read where the errors are. */
   automaton: KeywordAutomaton;
   roles: KeywordRole[][];
 }
@@ -41,7 +49,8 @@ function compile(): Compiled {
     list.push(role);
     byKeyword.set(kw, list);
   };
-  SIGNATURES.forEach((s, index) => s.keywords.forEach((kw) => add(kw, { kind: 'signature', index })));
+  const sigKeywords = new Map<string, number[]>();
+  SIGNATURES.forEach((s, index) => s.keywords.forEach((kw) => sigKeywords.set(kw, [...(sigKeywords.get(kw) ?? []), index])));
   CLIENT_MARKERS.forEach((m, index) => m.keywords.forEach((kw) => add(kw, { kind: 'client', index })));
   CONTEXT_MARKERS.forEach((m, index) => m.keywords.forEach((kw) => add(kw, { kind: 'context', index })));
   LOOKS_LIKE.forEach((m, index) => m.keywords.forEach((kw) => add(kw, { kind: 'looks-like', index })));
@@ -49,7 +58,12 @@ function compile(): Compiled {
   PLAINTEXT_HINTS.forEach((kw) => add(kw, { kind: 'plaintext' }));
   EXTRACT_KEYWORDS.forEach((kw) => add(kw, { kind: 'extract' }));
   const keywords = [...byKeyword.keys()];
-  compiled = { automaton: new KeywordAutomaton(keywords), roles: keywords.map((kw) => byKeyword.get(kw)!) };
+  compiled = {
+    scanner: new KeywordScanner([...sigKeywords.keys()]),
+    signaturesOf: [...sigKeywords.values()],
+    automaton: new KeywordAutomaton(keywords),
+    roles: keywords.map((kw) => byKeyword.get(kw)!),
+  };
   return compiled;
 }
 
@@ -102,55 +116,70 @@ function lineOf(starts: number[], offset: number): number {
 
 /** One pass of the keyword automaton, then each candidate signature's regex on its line only. */
 export function match(text: string): MatchResult {
-  const { automaton, roles } = compile();
-  const lower = text.toLowerCase();
-  const starts = lineStarts(text);
+  const { scanner, signaturesOf, automaton, roles } = compile();
 
-  // signature index -> candidate (line, window bucket) keys, in text order
+  // 1. Signature keywords over the whole text (fast, skipping).
+  const hits: { sig: number; end: number }[] = [];
+  const perSigCount = new Map<number, number>();
+  scanner.scan(text, (kwId, end) => {
+    for (const sig of signaturesOf[kwId]!) {
+      const n = perSigCount.get(sig) ?? 0;
+      // Enough candidates per signature: more lines of the same error add nothing but time.
+      if (n >= MAX_EVALS_PER_SIGNATURE * 4) continue;
+      perSigCount.set(sig, n + 1);
+      hits.push({ sig, end });
+    }
+  });
+  const starts = hits.length > 0 || text.length <= WHOLE_TEXT_CONTEXT ? lineStarts(text) : [0];
+
+  // signature index -> candidate (line, window bucket) keys
   const candidates = new Map<number, Map<string, number>>();
+  for (const { sig, end } of hits) {
+    let perSig = candidates.get(sig);
+    if (!perSig) candidates.set(sig, (perSig = new Map()));
+    if (perSig.size >= MAX_EVALS_PER_SIGNATURE) continue;
+    const line = lineOf(starts, end - 1);
+    const key = `${line}:${Math.floor((end - starts[line]!) / MAX_LINE_WINDOW)}`;
+    if (!perSig.has(key)) perSig.set(key, end);
+  }
+
+  // 2. Client, context and extractor keywords where the errors are (the whole text when it is small).
   const clientCounts = new Map<number, { count: number; first: number }>();
   const contextHits = new Set<number>();
   const looksLikeHits = new Map<number, number>();
   const extractLines = new Set<number>();
   let tlsHints = 0;
   let plaintextHints = 0;
-
-  automaton.scan(lower, (kwId, end) => {
-    for (const role of roles[kwId]!) {
-      switch (role.kind) {
-        case 'signature': {
-          let perSig = candidates.get(role.index);
-          if (!perSig) candidates.set(role.index, (perSig = new Map()));
-          if (perSig.size >= MAX_EVALS_PER_SIGNATURE) break;
-          const line = lineOf(starts, end - 1);
-          const key = `${line}:${Math.floor((end - starts[line]!) / MAX_LINE_WINDOW)}`;
-          if (!perSig.has(key)) perSig.set(key, end);
-          break;
+  for (const [from, to] of contextRegions(text.length, hits.map((h) => h.end))) {
+    automaton.scan(text.slice(from, to).toLowerCase(), (kwId, localEnd) => {
+      const end = from + localEnd;
+      for (const role of roles[kwId]!) {
+        switch (role.kind) {
+          case 'client': {
+            const c = clientCounts.get(role.index);
+            if (c) c.count++;
+            else clientCounts.set(role.index, { count: 1, first: end });
+            break;
+          }
+          case 'context':
+            contextHits.add(role.index);
+            break;
+          case 'looks-like':
+            looksLikeHits.set(role.index, (looksLikeHits.get(role.index) ?? 0) + 1);
+            break;
+          case 'tls':
+            tlsHints++;
+            break;
+          case 'plaintext':
+            plaintextHints++;
+            break;
+          case 'extract':
+            if (extractLines.size < MAX_EXTRACT_LINES) extractLines.add(lineOf(starts, end - 1));
+            break;
         }
-        case 'client': {
-          const c = clientCounts.get(role.index);
-          if (c) c.count++;
-          else clientCounts.set(role.index, { count: 1, first: end });
-          break;
-        }
-        case 'context':
-          contextHits.add(role.index);
-          break;
-        case 'looks-like':
-          looksLikeHits.set(role.index, (looksLikeHits.get(role.index) ?? 0) + 1);
-          break;
-        case 'tls':
-          tlsHints++;
-          break;
-        case 'plaintext':
-          plaintextHints++;
-          break;
-        case 'extract':
-          if (extractLines.size < MAX_EXTRACT_LINES) extractLines.add(lineOf(starts, end - 1));
-          break;
       }
-    }
-  });
+    });
+  }
 
   const findings: Finding[] = [];
   const occurrences: Record<string, number> = {};
@@ -216,6 +245,27 @@ export function match(text: string): MatchResult {
     }),
     evaluations,
   };
+}
+
+/** Merged windows around the error hits, bounded in total; the whole text when it is small. */
+function contextRegions(length: number, ends: number[]): [number, number][] {
+  if (length <= WHOLE_TEXT_CONTEXT) return [[0, length]];
+  const regions: [number, number][] = [];
+  let total = 0;
+  for (const end of [...ends].sort((a, b) => a - b)) {
+    const from = Math.max(0, end - CONTEXT_RADIUS);
+    const to = Math.min(length, end + CONTEXT_RADIUS);
+    const last = regions[regions.length - 1];
+    if (last && from <= last[1]) {
+      total += to - last[1];
+      last[1] = Math.max(last[1], to);
+    } else {
+      regions.push([from, to]);
+      total += to - from;
+    }
+    if (total >= MAX_CONTEXT_CHARS) break;
+  }
+  return regions;
 }
 
 /** The matched line, trimmed, cut around the match when long. */

@@ -31,7 +31,7 @@ const RULES: Rule[] = [
   {
     // AUTH password / AUTH user password (redis-cli, MONITOR output, logs of commands); HELLO 3 AUTH user pass.
     name: 'auth-command',
-    pattern: /(\bAUTH"?\s{1,4}"?)([^\s"']{1,200})((?:"?\s{1,4}"?)([^\s"']{1,200}))?/g,
+    pattern: /(\bAUTH"?[ \t]{1,4}"?)([^\s"']{1,200})((?:"?[ \t]{1,4}"?)([^\s"']{1,200}))?/g,
     replace: (_m, prefix: string, first: string, rest?: string, second?: string) => {
       if (AUTH_PROSE.has(first.toLowerCase().replace(/[.:,;]+$/, ''))) return _m;
       if (rest && second) return `${prefix}${first}${rest.slice(0, rest.length - second.length)}${REDACTED}`;

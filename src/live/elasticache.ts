@@ -21,7 +21,7 @@ import { classifyAwsError, type AwsFailure } from './aws-errors.js';
 import { CoalescingCache, LocalTtlStore } from './cache.js';
 import { closeIds } from './close-ids.js';
 import { factsFromReplicationGroup, factsFromServerless, groupHosts, withClusterFacts } from './group-facts.js';
-import { parseEndpointHost } from './hostname.js';
+import { parseElastiCacheHost } from '../diagnosis/hostnames.js';
 import type { GroupFacts } from './types.js';
 
 export interface ElastiCacheSettings {
@@ -103,7 +103,7 @@ export class ElastiCacheFacts {
 
   /** Look up a group; never throws. */
   async lookup(req: GroupLookupRequest): Promise<GroupLookupResult> {
-    const parsed = req.host ? parseEndpointHost(req.host) : undefined;
+    const parsed = req.host ? parseElastiCacheHost(req.host) : undefined;
     const region = req.region ?? parsed?.region ?? this.settings.defaultRegion;
     const host = req.host?.trim().toLowerCase().replace(/\.$/, '');
     const serverlessName = req.serverlessCacheName ?? parsed?.serverlessCacheName;

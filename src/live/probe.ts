@@ -146,13 +146,12 @@ export function tlsAttempt(
     sock.once('secureConnect', () => {
       const ms = elapsed(start);
       const cert = sock.getPeerCertificate();
-      const chainTrusted = sock.authorized;
-      const authErr = sock.authorizationError as unknown as (Error & { code?: string }) | string | null | undefined;
+      // Node reports a name mismatch as authorizationError too; the chain itself was fine then.
+      const authErr = authorizationCode(sock.authorizationError as unknown);
+      const chainTrusted = sock.authorized || authErr === 'ERR_TLS_CERT_ALTNAME_INVALID';
       const nameErr = cert && Object.keys(cert).length ? tls.checkServerIdentity(hostName, cert) : new Error('the server sent no certificate');
       const reasons: string[] = [];
-      if (!chainTrusted && authErr) {
-        reasons.push(typeof authErr === 'string' ? authErr : `${authErr.message}${authErr.code ? ` (${authErr.code})` : ''}`);
-      }
+      if (!chainTrusted && authErr) reasons.push(CHAIN_ERRORS[authErr] ? `${CHAIN_ERRORS[authErr]} (${authErr})` : authErr);
       if (nameErr) reasons.push(nameErr.message);
       handshake = {
         status: 'ok',
@@ -187,6 +186,23 @@ export function tlsAttempt(
         : { status: 'error', detail: 'the connection closed before it was established', ms: elapsed(start) });
     });
   });
+}
+
+/** OpenSSL's verify errors as Node names them, in the words OpenSSL prints. */
+const CHAIN_ERRORS: Record<string, string> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in certificate chain',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unable to verify the first certificate',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unable to get local issuer certificate',
+  CERT_HAS_EXPIRED: 'certificate has expired',
+  CERT_NOT_YET_VALID: 'certificate is not yet valid',
+};
+
+function authorizationCode(value: unknown): string | undefined {
+  if (!value) return undefined;
+  if (typeof value === 'string') return value;
+  const e = value as { code?: string; message?: string };
+  return e.code ?? e.message;
 }
 
 const SPEAKS = new Set(['ok', 'auth-required']);

@@ -78,4 +78,6 @@ export interface LiveFacts {
   errors: string[];
   /** Policy denials and what they left unchecked. */
   denied?: string[];
+  /** How facts were found, when worth saying (by endpoint search, through an assumed role, from cache). */
+  notes?: string[];
 }

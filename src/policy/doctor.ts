@@ -15,13 +15,19 @@ export interface PolicyCheck {
  * For `redis-diagnose doctor`: validates the policy file and says, in a few lines, what it will do.
  * Warnings do not make `ok` false: they point at bindings that are likely to surprise.
  */
-export function checkPolicyFile(path: string, opts: { supportChannels?: string[]; accountRoles?: Record<string, string> } = {}): PolicyCheck {
+export function checkPolicyFile(
+  path: string,
+  opts: { supportChannels?: string[]; accountRoles?: Record<string, string>; /** POLICY_FILE was set explicitly: missing is an error. */ explicit?: boolean } = {},
+): PolicyCheck {
   let loaded: ReturnType<typeof loadPolicyFile>;
   try {
     loaded = loadPolicyFile(path);
   } catch (err) {
     if (err instanceof PolicyError) return { ok: false, messages: err.errors };
     return { ok: false, messages: [`${basename(path)}: ${(err as Error).message}`] };
+  }
+  if (!loaded.policy && opts.explicit) {
+    return { ok: false, messages: [`POLICY_FILE=${path}: no such file; the bot will not start (unset POLICY_FILE to run with the safe defaults)`] };
   }
   if (!loaded.policy) {
     const support = opts.supportChannels?.length ? opts.supportChannels.join(', ') : 'none set';

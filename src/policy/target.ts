@@ -1,4 +1,4 @@
-import { parseEndpointHost } from '../live/hostname.js';
+import { parseElastiCacheHost as parseHost } from '../diagnosis/hostnames.js';
 import type { Target } from './types.js';
 
 /**
@@ -63,11 +63,12 @@ export function safeEndpoint(endpoint: string): string {
 }
 
 /**
- * The group id (or serverless cache name) and region in an ElastiCache host name, read by the live stage's own
- * parser so the policy and the look-up agree on what a host names. Undefined for a CNAME or an IP.
+ * The group id (or serverless cache name) and region in an ElastiCache host name, read by the same parser as
+ * the diagnosis and the live look-up, so the policy and the look-up agree on what a host names.
+ * Undefined for a CNAME or an IP.
  */
 export function parseElastiCacheHost(host: string): { id: string; region?: string } | undefined {
-  const parsed = parseEndpointHost(host);
+  const parsed = parseHost(host);
   const id = parsed?.replicationGroupId ?? parsed?.serverlessCacheName;
   return id ? { id, ...(parsed?.region ? { region: parsed.region } : {}) } : undefined;
 }

@@ -29,7 +29,7 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
   'redis-py': (o) => ({
     language: 'python', label: 'redis-py', notes: [],
     snippet: lines(
-      'import os',
+      o.auth !== 'none' && 'import os',
       o.cluster ? 'from redis.cluster import RedisCluster' : 'import redis',
       '',
       `r = ${o.cluster ? 'RedisCluster' : 'redis.Redis'}(`,
@@ -42,7 +42,7 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
       o.auth === 'rbac' && '    username=os.environ["REDIS_USER"],',
       o.auth !== 'none' && '    password=os.environ["REDIS_AUTH_TOKEN"],',
       ')',
-      !o.cluster && `# or: redis.from_url("${url(o, '/0')}${o.tls ? '?ssl_cert_reqs=required' : ''}", password=...)`,
+      !o.cluster && `# or: redis.from_url("${url(o, '/0')}${o.tls ? '?ssl_cert_reqs=required' : ''}"${o.auth !== 'none' ? ', password=os.environ["REDIS_AUTH_TOKEN"]' : ''})`,
     ),
   }),
   celery: (o) => ({
@@ -70,6 +70,7 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
     snippet: o.cluster
       ? lines(
         'import { Cluster } from "ioredis";',
+        o.tls && o.caBundle && 'import fs from "node:fs";',
         '',
         `const cluster = new Cluster([{ host: "${o.host}", port: ${o.port} }], {`,
         o.tls && '  dnsLookup: (address, callback) => callback(null, address),',
@@ -82,6 +83,7 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
       )
       : lines(
         'import { Redis } from "ioredis";',
+        o.tls && o.caBundle && 'import fs from "node:fs";',
         '',
         'const redis = new Redis({',
         `  host: "${o.host}",`,
@@ -115,6 +117,7 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
       )
       : lines(
         'import { createClient } from "redis";',
+        o.tls && o.caBundle && 'import fs from "node:fs";',
         '',
         'const client = createClient({',
         `  url: "${url(o)}",${o.tls ? '   // rediss:// turns TLS on' : ''}`,
@@ -227,6 +230,17 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
       'srv := asynq.NewServer(opt, asynq.Config{Concurrency: 10})',
     ),
   }),
+  redigo: (o) => ({
+    language: 'go', label: 'redigo', notes: o.cluster ? ['redigo has no cluster client: use go-redis ClusterClient (or redisc) for cluster mode.'] : [],
+    snippet: lines(
+      `conn, err := redis.Dial("tcp", "${o.host}:${o.port}",`,
+      o.tls && `\tredis.DialUseTLS(true),`,
+      o.tls && `\tredis.DialTLSConfig(&tls.Config{ServerName: "${o.host}", MinVersion: tls.VersionTLS12}),`,
+      o.auth === 'rbac' && '\tredis.DialUsername(os.Getenv("REDIS_USER")),',
+      o.auth !== 'none' && '\tredis.DialPassword(os.Getenv("REDIS_AUTH_TOKEN")),',
+      ')',
+    ),
+  }),
   'stackexchange-redis': (o) => ({
     language: 'csharp', label: 'StackExchange.Redis', notes: [],
     snippet: lines(
@@ -287,13 +301,12 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
       )
       : lines(
         '$redis = new Redis();',
-        `$redis->connect('${o.tls ? 'tls://' : ''}${o.host}', ${o.port}, 2.5, null, 0, 0, ${o.tls ? `[` : '[]'}`,
-        o.tls && `    'stream' => ['verify_peer' => true, 'verify_peer_name' => true${o.caBundle ? `, 'cafile' => '${CA}'` : ''}],`,
-        o.tls ? ']);' : undefined,
-        !o.tls && undefined,
+        o.tls
+          ? `$redis->connect('tls://${o.host}', ${o.port}, 2.5, null, 0, 0, [\n    'stream' => ['verify_peer' => true, 'verify_peer_name' => true${o.caBundle ? `, 'cafile' => '${CA}'` : ''}],\n]);`
+          : `$redis->connect('${o.host}', ${o.port}, 2.5);`,
         o.auth === 'token' && "$redis->auth(getenv('REDIS_AUTH_TOKEN'));",
         o.auth === 'rbac' && "$redis->auth([getenv('REDIS_USER'), getenv('REDIS_AUTH_TOKEN')]);",
-      ).replace(', []\n', ', []);\n').replace(/, \[\]$/, ', []);'),
+      ),
   }),
   predis: (o) => ({
     language: 'php', label: 'Predis / Laravel',
@@ -327,8 +340,22 @@ const renderers: Record<string, (o: SnippetOptions) => Rendered> = {
   }),
 };
 
+/** Wrappers whose connection settings are those of the library under them (src/diagnosis/clients.ts ids). */
+const ALIASES: Record<string, { use: string; note: string }> = {
+  'spring-data-redis': { use: 'lettuce', note: 'Spring Data Redis uses Lettuce by default.' },
+  laravel: { use: 'predis', note: 'Laravel passes config/database.php redis settings to Predis or phpredis.' },
+};
+
+function rendererFor(client: string | undefined): ((o: SnippetOptions) => Rendered) | undefined {
+  if (!client) return undefined;
+  if (renderers[client]) return renderers[client];
+  const alias = ALIASES[client];
+  if (!alias) return undefined;
+  return (o) => { const r = renderers[alias.use]!(o); return { ...r, notes: [alias.note, ...r.notes] }; };
+}
+
 /** Client ids with a dedicated snippet (the ids the diagnosis extractors use). */
-export const KNOWN_CLIENTS = Object.keys(renderers);
+export const KNOWN_CLIENTS = [...Object.keys(renderers), ...Object.keys(ALIASES)];
 
 /** The most common clients, shown briefly when the paste does not say which one is in use. */
 export const COMMON_CLIENTS = ['redis-py', 'ioredis', 'node-redis', 'jedis', 'go-redis'];
@@ -346,9 +373,10 @@ function generic(o: SnippetOptions): Rendered {
 }
 
 export function clientChange(client: string | undefined, o: SnippetOptions, description: string): ClientChange {
-  const r = (client && renderers[client]) ? renderers[client]!(o) : generic(o);
+  const render = rendererFor(client);
+  const r = render ? render(o) : generic(o);
   const notes = r.notes.length ? `\n${r.notes.map((n) => `Note: ${n}`).join('\n')}` : '';
-  return { client: client && renderers[client] ? client : 'generic', language: r.language, description: `${description} (${r.label})${notes}`, snippet: r.snippet };
+  return { client: render && client ? client : 'generic', language: r.language, description: `${description} (${r.label})${notes}`, snippet: r.snippet };
 }
 
 /** Brief snippets for the common clients, when the paste does not name one. */

@@ -31,6 +31,11 @@ export function tlsNamesFor(host: string): Omit<Endpoints, 'port' | 'source'> | 
     const base = `${m[1]}.${m[3]}.${m[4]}.${suffix}`;
     return { primary: `master.${base}`, reader: `replica.${base}` };
   }
+  if ((m = /^([a-z0-9-]+?)-\d{3}\.([a-z0-9]+)\.\d{4}\.([a-z0-9]+)$/.exec(stem))) {
+    // A node name (<id>-001.<hash>.0001.<region>): the group's TLS names share its id and hash.
+    const base = `${m[1]}.${m[2]}.${m[3]}.${suffix}`;
+    return { primary: `master.${base}`, reader: `replica.${base}` };
+  }
   if ((m = /^([a-z0-9-]+)\.([a-z0-9]+)\.clustercfg\.([a-z0-9]+)$/.exec(stem))) {
     return { configuration: `clustercfg.${m[1]}.${m[2]}.${m[3]}.${suffix}` };
   }

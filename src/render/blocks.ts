@@ -35,7 +35,7 @@ export interface ReplyOptions {
   buttons?: boolean;
   /** Already-redacted input to quote first (private answers, where no separate header message exists). */
   quote?: string;
-  /** Extra context lines at the end, e.g. "Re-checked live at 12:03 UTC by @ana". */
+  /** Extra context lines at the end, in mrkdwn the caller made safe, e.g. "Re-checked live at 12:03 UTC by <@U123>". */
   footer?: string[];
   /** Render budget (tests use smaller values to exercise folding). */
   totalBudget?: number;
@@ -183,7 +183,8 @@ function evidenceBlocks(report: Report, compact: boolean): Block[] {
   if (report.reasons.length) blocks.push(section(`*Why*\n${bullet(report.reasons, compact ? 3 : 6)}`));
   blocks.push(...liveBlocks(report.live, isGroupSummary(report)));
   if (report.alternatives.length) blocks.push(section(`*What else fits*\n${bullet(report.alternatives, compact ? 2 : 4)}`));
-  if (report.nextChecks.length) blocks.push(section(`*What would decide it*\n${bullet(report.nextChecks, compact ? 2 : 4)}`));
+  // With high confidence there is nothing left to decide.
+  if (report.nextChecks.length && report.confidence !== 'high') blocks.push(section(`*What would decide it*\n${bullet(report.nextChecks, compact ? 2 : 4)}`));
   return blocks;
 }
 
@@ -254,7 +255,7 @@ function build(report: Report, opts: ReplyOptions, level: number): RenderedReply
   const fix = fixBlocks(report, level >= 1, compact);
   if (evidence.length) blocks.push(divider, ...evidence);
   if (fix.blocks.length) blocks.push(divider, ...fix.blocks);
-  if (opts.footer?.length) blocks.push(context(opts.footer.map((f) => escapeMrkdwn(f))));
+  if (opts.footer?.length) blocks.push(context(opts.footer));
   blocks.push(...actionBlock(report, opts, fix.folded));
   return { text: fallbackText(report), blocks, folded: fix.folded };
 }
@@ -289,18 +290,18 @@ export function renderCommandHeader(report: Report, args: { user: string; quote:
 
 /** Plain text for when Slack refuses the blocks (invalid_blocks, msg_blocks_too_long). */
 export function renderPlainText(report: Report, max = 3500): string {
-  const lines = [`*${headline(report)}*`];
-  if (report.summary && report.summary !== headline(report)) lines.push(report.summary);
+  const e = escapeMrkdwn;
+  const lines = [`*${e(headline(report))}*`];
+  if (report.summary && report.summary !== headline(report)) lines.push(e(report.summary));
   const ids = idLine(report);
   if (ids) lines.push(ids);
-  for (const f of report.findings.slice(0, 3)) lines.push(`> ${f.evidence.split('\n')[0] ?? ''}`);
+  for (const f of report.findings.slice(0, 3)) lines.push(`>${e(truncate(f.evidence.split('\n')[0] ?? '', 300))}`);
   if (report.live?.group) lines.push(...groupFactLines(report.live.group));
-  if (report.fix.steps.length) lines.push('Fix:', ...report.fix.steps.map((s, i) => `${i + 1}. ${s}`));
-  for (const w of report.fix.warnings) lines.push(`:warning: ${w}`);
+  if (report.fix.steps.length) lines.push('*Fix*', ...report.fix.steps.map((s, i) => `${i + 1}. ${e(s)}`));
+  for (const w of report.fix.warnings) lines.push(`:warning: ${e(w)}`);
   const tf = report.fix.terraform;
-  if (tf) lines.push(`Terraform (${tf.file}):`, codeBlock(tf.diff, 1500));
-  // Lines built from report fields are escaped here, except the ones already in mrkdwn (ids, facts, code blocks).
-  return truncate(lines.map((l) => (l.startsWith('```') || l.includes('`') ? l : escapeMrkdwn(l))).join('\n'), max);
+  if (tf) lines.push(`*Terraform* ${code(tf.file)}`, codeBlock(tf.diff, 1500));
+  return truncate(lines.join('\n'), max);
 }
 
 /** Usage for `/redis-diagnose help` or an empty command. */

@@ -1,8 +1,7 @@
-import bolt from '@slack/bolt';
-import type { Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../log.js';
 
-const { LogLevel } = bolt;
+type BoltLogLevel = LogLevel;
 
 /** Bolt and the Slack SDKs log through this: one pino stream, same redaction, same request fields. */
 export function boltLogger(logger: Logger): BoltLogger {

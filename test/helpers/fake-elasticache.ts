@@ -33,6 +33,8 @@ export interface FakeGroup {
   nodeType?: string;
   hash?: string;
   port?: number;
+  /** Overrides the primary endpoint's host name (a naming scheme the host-name parser does not know). */
+  primaryHost?: string;
   globalReplicationGroupId?: string;
   tags?: Record<string, string>;
 }
@@ -55,6 +57,8 @@ export interface FakeOptions {
   serverless?: FakeServerless[];
   /** Actions answered with AccessDenied (403), e.g. ['DescribeCacheClusters']. */
   deny?: string[];
+  /** Deny DescribeReplicationGroups without a ReplicationGroupId (a policy scoped to named groups: no listing). */
+  denyListing?: boolean;
   /** Action -> how many of the next calls are answered with Throttling (400) before normal answers. */
   throttle?: Record<string, number>;
   /** Delay every answer this long (slow mode); per action with delayByAction. */
@@ -125,7 +129,9 @@ export function groupEndpoints(g: FakeGroup): {
       const id = g.clusterEnabled
         ? `${g.id}-${String(s).padStart(4, '0')}-${String(n).padStart(3, '0')}`
         : `${g.id}-${String(n).padStart(3, '0')}`;
-      members.push({ id, host: `${id}.${hash}.${String(n).padStart(4, '0')}.${tail}`, port, role: n === 1 ? 'primary' : 'replica' });
+      // Node names follow the group's style: <node>.<id>.<hash>.<rc> with TLS, <node>.<hash>.000N.<rc> without.
+      const host = tls ? `${id}.${g.id}.${hash}.${tail}` : `${id}.${hash}.${String(n).padStart(4, '0')}.${tail}`;
+      members.push({ id, host, port, role: n === 1 ? 'primary' : 'replica' });
     }
   }
   if (g.clusterEnabled) {
@@ -133,7 +139,7 @@ export function groupEndpoints(g: FakeGroup): {
     return { configuration: { host, port }, members };
   }
   return {
-    primary: { host: tls ? `master.${g.id}.${hash}.${tail}` : `${g.id}.${hash}.ng.0001.${tail}`, port },
+    primary: { host: g.primaryHost ?? (tls ? `master.${g.id}.${hash}.${tail}` : `${g.id}.${hash}.ng.0001.${tail}`), port },
     reader: { host: tls ? `replica.${g.id}.${hash}.${tail}` : `${g.id}-ro.${hash}.ng.0001.${tail}`, port },
     members,
   };
@@ -292,7 +298,8 @@ export async function startFakeElastiCache(options: FakeOptions = {}): Promise<F
       fail(res, 400, 'Throttling', 'Rate exceeded');
       return;
     }
-    if (fake.options.deny?.includes(action)) {
+    const listing = action === 'DescribeReplicationGroups' && !params.ReplicationGroupId;
+    if (fake.options.deny?.includes(action) || (listing && fake.options.denyListing)) {
       const region = 'ap-northeast-1';
       const resource = action === 'DescribeReplicationGroups'
         ? `arn:aws:elasticache:${region}:123456789012:replicationgroup:${params.ReplicationGroupId ?? '*'}`

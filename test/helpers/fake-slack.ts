@@ -20,6 +20,8 @@ export interface RecordedCall {
   /** What the fake answered: HTTP status and Slack `error` if any. */
   status: number;
   error?: string;
+  /** The body the fake answered with (e.g. the `ts` of a posted message). */
+  response?: Record<string, any>;
 }
 
 export interface FakeResponse {
@@ -119,6 +121,8 @@ export class FakeSlack {
   readonly responsePosts: ResponseUrlPost[] = [];
   readonly uploads: { fileId: string; bytes: Buffer }[] = [];
   readonly downloads: { path: string; token?: string; at: number }[] = [];
+  /** Thread messages for conversations.replies, keyed `${channel}:${thread ts}`, parent first. */
+  readonly threads = new Map<string, Record<string, unknown>[]>();
   readonly opts: Required<Omit<FakeSlackOptions, 'userGroups'>> & { userGroups: Record<string, string[]> };
   private readonly queued = new Map<string, FakeResponse[]>();
   private readonly files = new Map<string, { file: FakeFile; content: Buffer }>();
@@ -283,6 +287,7 @@ export class FakeSlack {
 
     const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
       call.status = status;
+      call.response = body;
       if (body.ok === false) call.error = String(body.error);
       send(res, status, body, headers);
       this.notify();
@@ -328,6 +333,10 @@ export class FakeSlack {
       case 'files.info': {
         const entry = this.files.get(String(params.file));
         return entry ? ok({ file: entry.file }) : answer(200, { ok: false, error: 'file_not_found' });
+      }
+      case 'conversations.replies': {
+        const messages = this.threads.get(`${String(params.channel)}:${String(params.ts)}`);
+        return messages ? ok({ messages, has_more: false }) : answer(200, { ok: false, error: 'thread_not_found' });
       }
       case 'usergroups.users.list': {
         const users = this.opts.userGroups[String(params.usergroup)];

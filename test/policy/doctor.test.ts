@@ -32,6 +32,10 @@ describe('checkPolicyFile (for redis-diagnose doctor)', () => {
     expect(r.ok).toBe(true);
     expect(r.messages[0]).toContain('not found; the safe defaults apply');
     expect(r.messages[0]).toContain('only in SUPPORT_CHANNELS (C0SUPPORT1)');
+    expect(checkPolicyFile(join(dir, 'none.yml'), { explicit: true })).toEqual({
+      ok: false,
+      messages: [`POLICY_FILE=${join(dir, 'none.yml')}: no such file; the bot will not start (unset POLICY_FILE to run with the safe defaults)`],
+    });
   });
 
   it('warns about bindings likely to surprise, without failing', () => {

@@ -41,11 +41,13 @@ export const AUTH: Signature[] = [
   {
     id: 'dotnet-authentication-failure',
     cause: 'auth-rejected', family: 'auth', client: 'stackexchange-redis', language: 'dotnet',
-    keywords: ['authenticationfailure'],
-    pattern: /AuthenticationFailure/,
-    weight: 2,
-    example: 'StackExchange.Redis.RedisConnectionException: It was not possible to connect to the redis server(s). There was an authentication failure; check that passwords (or client certificates) are configured correctly: (RedisServerException) ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct? AuthenticationFailure',
-    explain: 'StackExchange.Redis reports the AUTH step failed; the inner reply says how.',
+    keywords: ['authenticationfailure', 'there was an authentication failure'],
+    pattern: /AuthenticationFailure|There was an authentication failure/,
+    // Weak: StackExchange.Redis also says this when a TLS problem breaks the AUTH step ("or client certificates").
+    weight: 1,
+    example: 'It was not possible to connect to the redis server(s). There was an authentication failure; check that passwords (or client certificates) are configured correctly. AuthenticationFailure (None, last-recv: 252) on newsweasel.com:6379/Interactive, Flushed/ComputeResult, last: ECHO, origin: SetResult, outstanding: 0',
+    fixture: 'cited: StackExchange/StackExchange.Redis tests (ConnectionFailedErrors / kBadConnectionString_AuthFailure)',
+    explain: 'StackExchange.Redis reports that the AUTH step failed; the inner exception says whether the password was wrong or TLS broke the connection.',
   },
   {
     id: 'auth-without-password-configured',

@@ -32,7 +32,7 @@ export const NETWORK: Signature[] = [
   {
     id: 'go-dial-io-timeout',
     cause: 'network-timeout', family: 'network', client: 'go-net', language: 'go',
-    keywords: ['i/o timeout'],
+    keywords: [': i/o timeout'],
     pattern: /dial tcp [^\n]{1,300}i\/o timeout/i,
     weight: 3,
     example: 'dial tcp 10.0.1.5:6379: i/o timeout',
@@ -68,7 +68,7 @@ export const NETWORK: Signature[] = [
   {
     id: 'getaddrinfo-failed',
     cause: 'dns-failure', family: 'network',
-    keywords: ['getaddrinfo', 'error -2 connecting', 'error -3 connecting', 'error -5 connecting'],
+    keywords: ['getaddrinfo ', 'getaddrinfo:', 'error -2 connecting', 'error -3 connecting', 'error -5 connecting'],
     pattern: /getaddrinfo|Error -[235] connecting/i,
     weight: 2,
     example: 'getaddrinfo ENOTFOUND prd-redis.invalid',

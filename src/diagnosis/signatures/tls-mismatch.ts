@@ -116,7 +116,7 @@ export const TLS_MISMATCH: Signature[] = [
   {
     id: 'resp-tls-alert-byte',
     cause: 'plaintext-to-tls', family: 'tls-mismatch', client: 'ioredis', language: 'node',
-    keywords: ['got "\\u0015"', "got '\\u0015'", 'got "\\x15"', "b'\\x15\\x03", '\\x15\\x03\\x03'],
+    keywords: ['got "\\u0015"', "got '\\u0015'", '\\x15\\x03\\x03'],
     pattern: /got ["']\\(?:u0015|x15)["']|\\x15\\x03\\x0[0-4]/i,
     weight: 3, redisContext: true,
     example: 'Protocol error, got "\\u0015" as reply type byte',
@@ -180,8 +180,8 @@ export const TLS_MISMATCH: Signature[] = [
   {
     id: 'eof-after-connect',
     cause: 'plaintext-to-tls', family: 'tls-mismatch',
-    keywords: ['end of file reached', 'eoferror', 'connection closed prematurely', 'unexpected eof'],
-    pattern: /end of file reached|EOFError|Connection closed prematurely|unexpected EOF/i,
+    keywords: ['end of file reached', 'connection closed prematurely', 'unexpected eof'],
+    pattern: /end of file reached|Connection closed prematurely|unexpected EOF/i,
     weight: 1,
     example: 'EOFError: end of file reached',
     explain: 'The server closed the connection before replying.',

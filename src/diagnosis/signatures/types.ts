@@ -10,7 +10,10 @@ export interface Signature {
   /** Client library or runtime that prints it (`redis-py`, `ioredis`, `openssl`, `java`, ...). */
   client?: string;
   language?: string;
-  /** Lower-case literals: the regex runs only on lines containing one of them. */
+  /**
+   * Lower-case literals: the regex runs only on lines containing one of them (case-insensitive).
+   * A keyword shorter than 12 characters is searched in UPPER case only (Redis replies, errno codes).
+   */
   keywords: string[];
   /** Runs on one line (at most a bounded window of it). Linear: no nested quantifiers. */
   pattern: RegExp;

@@ -84,9 +84,11 @@ export interface Target {
 export type Resolution = { target: Target } | { manual: string };
 
 const LITERAL = /^(true|false|null|-?\d+(\.\d+)?|"(?:[^"\\$]|\\.|\$(?!\{))*")$/;
+/** `var.x ? "preferred" : null`: the form the plan writes to tie the mode to a variable-driven flag. */
+const TIED_MODE = /^[A-Za-z_][\w.-]*\s*\?\s*"(preferred|required)"\s*:\s*null$/;
 const VAR_REF = /^(?:var\.([A-Za-z_][\w-]*)|"\$\{var\.([A-Za-z_][\w-]*)\}")$/;
 
-function rawValue(ws: Workspace, t: Target): string | undefined {
+export function rawValue(ws: Workspace, t: Target): string | undefined {
   const text = ws.get(t.file);
   const attr = findAttribute(parseBody(text, t.body(text).start, t.body(text).end), t.attribute);
   return attr ? text.slice(attr.valueStart, attr.valueEnd) : undefined;
@@ -105,7 +107,7 @@ export function resolveTarget(ws: Workspace, tree: TfTree, cand: Candidate, attr
 
 function follow(ws: Workspace, tree: TfTree, cand: Candidate, inst: Instance, here: Target, depth: number): Resolution {
   const raw = rawValue(ws, here);
-  if (raw === undefined || LITERAL.test(raw.trim())) return { target: here };
+  if (raw === undefined || LITERAL.test(raw.trim()) || TIED_MODE.test(raw.trim())) return { target: here };
   const m = VAR_REF.exec(raw.trim());
   if (!m || depth > 6) {
     return { manual: `${here.where}: ${here.attribute} is set by the expression \`${raw.trim()}\`; change that expression by hand.` };

@@ -1,0 +1,109 @@
+/**
+ * The signature prefilter: finds every occurrence of the catalog's keywords in one left-to-right pass that
+ * skips ahead, Wu-Manber style, on three-character blocks. On text with no error (chat, ordinary logs) it
+ * looks at about one position in five; the work per position is bounded, so it stays linear on any input.
+ * Case-insensitive without lower-casing the text.
+ *
+ * Keywords shorter than the window must be words that are always printed in upper case: Redis replies
+ * (`MOVED `, `NOAUTH`, `WRONGPASS`) and errno codes (`ECONNRESET`, `ENOTFOUND`). They are found with the
+ * engine's native indexOf, upper case only (a catalog test enforces this).
+ */
+const FOLD = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
+// Non-ASCII code units fold to 0, which no keyword contains.
+
+/** Keywords at least this long are found by the skipping scan; shorter ones must be upper-case words. */
+export const SCANNER_WINDOW = 12;
+const HASH_BITS = 15;
+/**
+ * How common a character is in ordinary text (English letter frequency order, space and punctuation).
+ * Each keyword is found through its window of rarest characters: rarer blocks mean longer skips.
+ */
+const COMMON = ' etaoinshrdlcumwfgypbvkjxqz';
+const commonness = (c: number) => {
+  const i = COMMON.indexOf(String.fromCharCode(c));
+  return i < 0 ? 0 : COMMON.length - i;
+};
+const HASH_MASK = (1 << HASH_BITS) - 1;
+const hash3 = (a: number, b: number, c: number) => ((a << 10) ^ (b << 5) ^ c) & HASH_MASK;
+
+export class KeywordScanner {
+  readonly keywords: readonly string[];
+  private readonly window: number;
+  private readonly shift: Uint8Array;
+  /** Flat buckets: keyword ids whose window ends with a block of hash h are ids[start[h] .. start[h+1]). */
+  private readonly bucketStart: Int32Array;
+  private readonly bucketIds: Int32Array;
+  private readonly short: number[];
+  /** Where each keyword's window starts inside the keyword. */
+  private readonly offset: Int32Array;
+
+  constructor(keywords: readonly string[], window = SCANNER_WINDOW) {
+    for (const k of keywords) {
+      if (k !== k.toLowerCase()) throw new Error(`keyword ${JSON.stringify(k)} is not lower case`);
+      if (/[^\x00-\x7f]/.test(k)) throw new Error(`keyword ${JSON.stringify(k)} is not ASCII`);
+    }
+    this.keywords = keywords;
+    this.window = window;
+    this.short = keywords.map((_, i) => i).filter((i) => keywords[i]!.length < window);
+    this.shift = new Uint8Array(HASH_MASK + 1).fill(window - 2);
+    const buckets: number[][] = Array.from({ length: HASH_MASK + 1 }, () => []);
+    this.offset = new Int32Array(keywords.length);
+    keywords.forEach((k, id) => {
+      if (k.length < window) return;
+      let best = 0;
+      let bestScore = Infinity;
+      for (let o = 0; o + window <= k.length; o++) {
+        let score = 0;
+        for (let j = o; j < o + window; j++) score += commonness(k.charCodeAt(j));
+        if (score < bestScore) [best, bestScore] = [o, score];
+      }
+      this.offset[id] = best;
+      const w = k.slice(best, best + window);
+      for (let j = 2; j < window; j++) {
+        const h = hash3(w.charCodeAt(j - 2), w.charCodeAt(j - 1), w.charCodeAt(j));
+        const s = window - 1 - j;
+        if (s < this.shift[h]!) this.shift[h] = s;
+      }
+      buckets[hash3(w.charCodeAt(window - 3), w.charCodeAt(window - 2), w.charCodeAt(window - 1))]!.push(id);
+    });
+    this.bucketStart = new Int32Array(HASH_MASK + 2);
+    const ids: number[] = [];
+    buckets.forEach((b, h) => {
+      this.bucketStart[h] = ids.length;
+      ids.push(...b);
+    });
+    this.bucketStart[HASH_MASK + 1] = ids.length;
+    this.bucketIds = Int32Array.from(ids);
+  }
+
+  /** Calls onHit(keywordId, end) for every occurrence (end exclusive). */
+  scan(text: string, onHit: (keywordId: number, end: number) => void): void {
+    const { window, shift, bucketStart, bucketIds, keywords, offset } = this;
+    const n = text.length;
+    let pos = window - 1;
+    while (pos < n) {
+      const h = hash3(FOLD[text.charCodeAt(pos - 2)]!, FOLD[text.charCodeAt(pos - 1)]!, FOLD[text.charCodeAt(pos)]!);
+      const s = shift[h]!;
+      if (s !== 0) {
+        pos += s;
+        continue;
+      }
+      const windowStart = pos - window + 1;
+      for (let b = bucketStart[h]!, e = bucketStart[h + 1]!; b < e; b++) {
+        const kw = keywords[bucketIds[b]!]!;
+        const len = kw.length;
+        const start = windowStart - offset[bucketIds[b]!]!;
+        if (start < 0 || start + len > n) continue;
+        let i = 0;
+        while (i < len && FOLD[text.charCodeAt(start + i)] === kw.charCodeAt(i)) i++;
+        if (i === len) onHit(bucketIds[b]!, start + len);
+      }
+      pos++;
+    }
+    for (const id of this.short) {
+      const upper = keywords[id]!.toUpperCase();
+      for (let at = text.indexOf(upper); at >= 0; at = text.indexOf(upper, at + 1)) onHit(id, at + upper.length);
+    }
+  }
+}
