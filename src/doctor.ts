@@ -15,6 +15,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { inspectConfig, type Config } from './config.js';
+import { ProbeGuard } from './live/guard.js';
 import { checkPolicyFile } from './policy/doctor.js';
 import { REQUIRED_BOT_SCOPES } from './slack/registration.js';
 
@@ -99,12 +100,13 @@ export async function collectChecks(env: Env, opts: Options = { json: false, tim
     ? problems.map((p) => ({ status: 'FAIL', name: 'configuration', detail: p, fix: 'set the variable as described (docs/operations.md has the table)' }))
     : [{ status: 'ok', name: 'configuration', detail: `${mode === 'socket' ? 'Socket Mode' : `HTTP mode on port ${config.port}`}; ${config.supportChannels.length} support channel(s); state ${config.redisUrl ? 'in Redis' : 'in memory'}` }];
 
-  const [slack, aws, store] = await Promise.all([
+  const [slack, aws, store, guard] = await Promise.all([
     checkSlack(config, mode, opts),
     checkAws(config, env, opts.timeoutMs),
     checkStateStore(config.redisUrl, opts.timeoutMs),
+    checkProbeGuard(config),
   ]);
-  return [...configChecks, ...slack, ...aws, store, ...checkProbeGuard(config), ...checkPolicy(config), ...checkTerraformDir(config)];
+  return [...configChecks, ...slack, ...aws, store, ...guard, ...checkPolicy(config), ...checkTerraformDir(config)];
 }
 
 // ---------- Slack ----------
@@ -402,7 +404,7 @@ function ipKind(ip: string): 'loopback' | 'link-local' | 'private' | 'public' {
   return 'public';
 }
 
-export function checkProbeGuard(config: Pick<Config, 'probeAllowedHosts' | 'probeAllowedPorts'>): CheckResult[] {
+export async function checkProbeGuard(config: Pick<Config, 'probeAllowedHosts' | 'probeAllowedPorts'>): Promise<CheckResult[]> {
   const problems: CheckResult[] = [];
   for (const entry of config.probeAllowedHosts) {
     if (isIP(entry)) {
@@ -419,8 +421,14 @@ export function checkProbeGuard(config: Pick<Config, 'probeAllowedHosts' | 'prob
     if (port < 1024) problems.push({ status: 'FAIL', name: 'probe guard', detail: `PROBE_ALLOWED_PORTS has ${port}, a system port that Redis does not use`, fix: `remove ${port}: Redis listens on 6379/6380 or a port you chose above 1023` });
   }
   if (problems.length) return problems;
+  // Self-test with the bot's own guard, as configured: the metadata service must stay out of reach.
+  const guard = new ProbeGuard({ allowedHosts: config.probeAllowedHosts, extraPorts: config.probeAllowedPorts, lookup: async () => [] });
+  const metadata = await guard.check('169.254.169.254', 6379);
+  if (metadata.allowed) {
+    return [{ status: 'FAIL', name: 'probe guard', detail: 'the probe guard would dial 169.254.169.254:6379 (instance metadata)', fix: 'remove metadata and link-local addresses from PROBE_ALLOWED_HOSTS' }];
+  }
   const ports = ['6379', '6380', ...config.probeAllowedPorts.map(String)].join(', ');
-  return [{ status: 'ok', name: 'probe guard', detail: `dials only ${config.probeAllowedHosts.join(', ') || '(nothing)'} on ports ${ports}; metadata, loopback and link-local addresses refused` }];
+  return [{ status: 'ok', name: 'probe guard', detail: `dials only ${config.probeAllowedHosts.join(', ') || '(nothing)'} on ports ${ports}; self-test: 169.254.169.254:6379 refused` }];
 }
 
 // ---------- Policy and Terraform ----------

@@ -5,7 +5,10 @@ import type { Context, Diagnosis, Finding } from './types.js';
 
 const WEAK_CONTEXT = 'the word Redis or Valkey';
 const HANDSHAKE_TIMEOUTS = new Set(['python-handshake-timeout', 'tls-handshake-timeout']);
-const GENERIC_TIMEOUTS = new Set(['redis-py-timeout-connecting', 'node-etimedout', 'errno-connection-timed-out']);
+const GENERIC_TIMEOUTS = new Set(['redis-py-timeout-connecting', 'node-etimedout', 'errno-connection-timed-out', 'redis-rb-timeout-connecting', 'eagain-connecting', 'read-timeout-after-connect', 'node-redis-connection-timeout']);
+/** Timeouts whose stage the stack frames can tell (Node's TLSSocket frames cannot: see FIELD-NOTES). */
+const STAGE_READABLE_TIMEOUTS = new Set(['redis-py-timeout-connecting', 'errno-connection-timed-out', 'redis-rb-timeout-connecting', 'eagain-connecting', 'read-timeout-after-connect']);
+const NODE_TLS_SOCKET_TIMEOUTS = new Set(['node-etimedout', 'node-redis-connection-timeout']);
 
 /** Fills in client, language, TLS use and Redis context from what the matcher saw. */
 export function completeContext(context: Context, match: MatchResult): Context {
@@ -51,7 +54,20 @@ export function conclude(findingsIn: Finding[], context: Context, match: MatchRe
   const alternatives: string[] = [];
   const nextChecks: string[] = [];
   let findings = findingsIn.filter((f) => f.cause !== 'unknown');
-  const undecidable = findingsIn.filter((f) => f.cause === 'unknown');
+  const undecidable = findingsIn.filter((f) => f.cause === 'unknown' && f.signature !== 'tls-handshake-frame');
+
+  // A timeout raised inside the TLS handshake: TCP connected, the server never answered the ClientHello.
+  const handshakeFrame = findingsIn.find((f) => f.signature === 'tls-handshake-frame');
+  const stageTimeout = findings.find((f) => STAGE_READABLE_TIMEOUTS.has(f.signature));
+  let handshakeStall = false;
+  if (handshakeFrame && stageTimeout && !findings.some((f) => sig(f)?.impliesTlsServer)) {
+    findings = [
+      ...findings.filter((f) => !GENERIC_TIMEOUTS.has(f.signature)),
+      { ...stageTimeout, cause: 'tls-to-plaintext', signature: 'python-handshake-timeout' },
+    ];
+    handshakeStall = true;
+    reasons.push(`The timeout was raised inside the TLS handshake (${handshakeFrame.evidence.trim().slice(0, 120)}): TCP connected, but the server never answered the ClientHello, as a plaintext server does.`);
+  }
 
   // An alert from the peer proves the server speaks TLS: never tls-to-plaintext.
   if (findings.some((f) => sig(f)?.impliesTlsServer)) findings = findings.filter((f) => f.cause !== 'tls-to-plaintext');
@@ -62,9 +78,12 @@ export function conclude(findingsIn: Finding[], context: Context, match: MatchRe
   // A stray name-resolution error among many resets or timeouts is noise (IPv6 retries and the like).
   const dns = findings.filter((f) => f.cause === 'dns-failure');
   const others = findings.filter((f) => f.cause !== 'dns-failure');
-  const dnsCount = dns.reduce((n, f) => n + (match.occurrences[f.signature] ?? 1), 0);
-  const othersCount = others.reduce((n, f) => n + (match.occurrences[f.signature] ?? 1), 0);
-  if (dnsCount === 1 && othersCount >= 2) findings = others;
+  const dnsLines = new Set(dns.map((f) => f.line)).size;
+  const otherLines = new Set(others.filter((f) => (sig(f)?.weight ?? 1) >= 2 || (match.occurrences[f.signature] ?? 1) >= 2).map((f) => f.line)).size;
+  if (dns.length > 0 && otherLines > 0 && dnsLines <= otherLines) {
+    findings = others;
+    alternatives.push(`A name-resolution error also appears (${dns[0]!.evidence.slice(0, 100)}); next to the other errors it reads as a retry artefact, not the cause.`);
+  }
 
   const scored = new Map<CauseId, Scored>();
   for (const f of findings) {
@@ -155,7 +174,7 @@ export function conclude(findingsIn: Finding[], context: Context, match: MatchRe
       alternatives.push('A proxy or load balancer closing idle connections, or a server at its maxclients limit.');
     }
     if (context.tls === false) reasons.push(`The client speaks plaintext (${context.scheme === 'redis' ? 'redis:// URL' : 'no TLS option seen'}).`);
-  } else if (cause === 'network-timeout' && context.tls === true && top.signatures.has('node-etimedout')) {
+  } else if (cause === 'network-timeout' && context.tls === true && [...top.signatures].some((id) => NODE_TLS_SOCKET_TIMEOUTS.has(id))) {
     confidence = context.hostStyle === 'plaintext' ? 'medium' : 'low';
     if (context.hostStyle === 'plaintext') cause = 'tls-to-plaintext';
     reasons.push('The timeout came from a TLS socket: a dropped SYN and a plaintext server that never answers the ClientHello look the same here.');
@@ -163,6 +182,11 @@ export function conclude(findingsIn: Finding[], context: Context, match: MatchRe
     nextChecks.push('Probe the endpoint (--probe): it tells a closed port from a plaintext-only server.');
   }
 
+  if (cause === 'network-timeout' && context.tls === false && confidence === 'high') {
+    confidence = 'medium';
+    alternatives.push('A plaintext client at an endpoint that requires TLS: ElastiCache can leave such a client hanging until it times out.');
+  }
+  void handshakeStall;
   if (cause === 'tls-to-plaintext' && context.tls) reasons.push(`The client speaks TLS (${context.scheme === 'rediss' ? 'rediss:// URL' : 'TLS error from the client side'}).`);
   if (!strong && confidence === 'high') confidence = 'medium';
   if (!strong) reasons.push('The only Redis hint is the word itself; a client name, port, host or URL would make this certain.');

@@ -16,10 +16,11 @@ for (let c = 0; c < 128; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
 export const SCANNER_WINDOW = 12;
 const HASH_BITS = 15;
 /**
- * How common a character is in ordinary text (English letter frequency order, space and punctuation).
+ * How common a character is in ordinary chat and logs (English letter frequency, with the digits and
+ * punctuation that fill timestamps and key=value pairs). Unlisted characters count as rare.
  * Each keyword is found through its window of rarest characters: rarer blocks mean longer skips.
  */
-const COMMON = ' etaoinshrdlcumwfgypbvkjxqz';
+const COMMON = ' e0t1a2o:i.n3s-4h5r6d7l8=9c/u_m,w"f\'g(y)p[b]v>k<j;x@q#z';
 const commonness = (c: number) => {
   const i = COMMON.indexOf(String.fromCharCode(c));
   return i < 0 ? 0 : COMMON.length - i;

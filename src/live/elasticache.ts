@@ -83,6 +83,21 @@ class AssumeRoleFailure extends Error {
 
 const TRANSIENT = new Set(['throttled', 'timeout', 'unreachable']);
 
+/** One look-up in progress: its client, its shared deadline, and what it has to say so far. */
+interface Run {
+  client: ElastiCacheClient;
+  opts: { abortSignal: AbortSignal };
+  /** Sends one API call under the shared deadline; failures come back as LookupFailure. */
+  call: <O>(action: string, send: () => Promise<O>) => Promise<O>;
+  region: string;
+  /** `in <region> (<whose credentials>)`, for not-found sentences. */
+  where: string;
+  /** Extra sentence when the account is known but not mapped in ACCOUNT_ROLES. */
+  unmapped: string;
+  errors: string[];
+  notes: string[];
+}
+
 function deadlineError(ms: number): Error {
   const e = new Error(`timed out after ${ms} ms`);
   e.name = 'TimeoutError';
@@ -226,13 +241,12 @@ export class ElastiCacheFacts {
       ? ` Account ${role.unmappedAccount} is not mapped in ACCOUNT_ROLES, so the bot could only look in its own account.`
       : '';
 
+    const run: Run = { client, opts, call, region, where, unmapped, errors, notes };
+
     try {
       let group: GroupFacts | undefined;
-      if (target.serverlessName) {
-        group = await this.findServerless(target.serverlessName, target.host, region, where, unmapped, call, listServerless, client, opts, errors, notes);
-      } else {
-        group = await this.findGroup(target.groupId, target.host, region, where, unmapped, call, listGroups, client, opts, errors, notes);
-      }
+      if (target.serverlessName) group = await this.findServerless(run, target.serverlessName, target.host, listServerless);
+      else group = await this.findGroup(run, target.groupId, target.host, listGroups);
       if (!group) return { errors, notes, transient };
 
       const extras: Promise<void>[] = [];
@@ -283,10 +297,9 @@ export class ElastiCacheFacts {
   }
 
   private async findGroup(
-    groupId: string | undefined, host: string | undefined, region: string, where: string, unmapped: string,
-    call: <O>(action: string, send: () => Promise<O>) => Promise<O>, listGroups: () => Promise<ReplicationGroup[]>,
-    client: ElastiCacheClient, opts: { abortSignal: AbortSignal }, errors: string[], notes: string[],
+    run: Run, groupId: string | undefined, host: string | undefined, listGroups: () => Promise<ReplicationGroup[]>,
   ): Promise<GroupFacts | undefined> {
+    const { call, client, opts, region, where, unmapped, errors, notes } = run;
     if (groupId) {
       try {
         const out = await call('DescribeReplicationGroups', () =>
@@ -295,6 +308,13 @@ export class ElastiCacheFacts {
         if (rg) return factsFromReplicationGroup(rg, region);
       } catch (err) {
         if (!(err instanceof LookupFailure) || err.failure.kind !== 'not-found') throw err;
+      }
+      // `--group` alone may name a serverless cache: one look there before listing.
+      if (!host) {
+        const sc = await call('DescribeServerlessCaches', () =>
+          client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: groupId }), opts)).catch(() => undefined);
+        const found = sc?.ServerlessCaches?.[0];
+        if (found) return factsFromServerless(found, region);
       }
     }
     // Not found by id (or no id): list the groups once, to match the endpoint host and to suggest close ids.
@@ -328,10 +348,9 @@ export class ElastiCacheFacts {
   }
 
   private async findServerless(
-    name: string, host: string | undefined, region: string, where: string, unmapped: string,
-    call: <O>(action: string, send: () => Promise<O>) => Promise<O>, listServerless: () => Promise<ServerlessCache[]>,
-    client: ElastiCacheClient, opts: { abortSignal: AbortSignal }, errors: string[], notes: string[],
+    run: Run, name: string, host: string | undefined, listServerless: () => Promise<ServerlessCache[]>,
   ): Promise<GroupFacts | undefined> {
+    const { call, client, opts, region, where, unmapped, errors, notes } = run;
     try {
       const out = await call('DescribeServerlessCaches', () =>
         client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: name }), opts));

@@ -45,9 +45,7 @@ export function accountOfRole(arn: string | undefined): string | undefined {
   return arn?.match(/^arn:aws[a-z-]*:iam::(\d{12}):/)?.[1];
 }
 
-/**
- * `host:port` without user info or scheme, for matching and the audit log (never a password from a URL).
- */
+/** The bare host name of an endpoint (`rediss://user:pass@host:6379/0` -> `host`), for matching. */
 export function hostOf(endpoint: string): string {
   let s = endpoint.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   s = s.replace(/^[^@/]*@/, '');

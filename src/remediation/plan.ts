@@ -57,7 +57,14 @@ export class PlanBuilder {
    */
   terraformStep(text: string, ws: Workspace, edit: (ws: Workspace) => string[], meta: StepMeta = {}): { step: number; diff: boolean } {
     const before = ws.snapshot();
-    const manual = edit(ws);
+    let manual: string[];
+    try {
+      manual = edit(ws);
+    } catch (err) {
+      // Never half-patch: drop this step's edits and say why there is no diff.
+      ws.restore(before);
+      manual = [`(No diff for this step: the file could not be patched safely: ${err instanceof Error ? err.message : String(err)}.)`];
+    }
     const { files, diff } = ws.diffSince(before);
     const full = manual.length ? `${text} ${manual.join(' ')}` : text;
     const step = this.step(full);

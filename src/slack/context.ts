@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Authorizer, Requester } from '../policy/types.js';
 import type { Report } from '../report.js';
+import { TOTAL_TEXT_BUDGET } from '../render/slack-text.js';
 import type { ReplyGuard, ReplyLimits } from './exactly-once.js';
 import type { ReplyStates } from './reply-state.js';
 import type { ApiContext } from './web.js';
@@ -24,6 +25,8 @@ export interface AppLimits extends ReplyLimits {
   maxAttempts: number;
   /** Messages read from a thread when a mention inside it carries no error itself. */
   threadHistory: number;
+  /** Characters one reply may hold before long diffs are folded behind "Show Terraform" (Slack: ~12k). */
+  replyBudget: number;
 }
 
 export const DEFAULT_APP_LIMITS: Omit<AppLimits, keyof ReplyLimits> = {
@@ -33,6 +36,7 @@ export const DEFAULT_APP_LIMITS: Omit<AppLimits, keyof ReplyLimits> = {
   maxRetryAfterSec: 30,
   maxAttempts: 3,
   threadHistory: 30,
+  replyBudget: TOTAL_TEXT_BUDGET,
 };
 
 export interface SlackDeps {

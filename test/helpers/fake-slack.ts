@@ -359,7 +359,10 @@ export class FakeSlack {
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     wss.on('connection', (ws) => {
       this.sockets.add(ws);
-      ws.on('close', () => this.sockets.delete(ws));
+      ws.on('close', () => {
+        this.sockets.delete(ws);
+        this.notify();
+      });
       ws.on('message', (data) => {
         let msg: Record<string, unknown>;
         try { msg = JSON.parse(String(data)) as Record<string, unknown>; } catch { return; }

@@ -92,6 +92,12 @@ describe('ElastiCache facts through the SDK', () => {
     expect(fake.calls.DescribeReplicationGroups ?? 0).toBe(0);
   });
 
+  it('a --group that names a serverless cache is found there', async () => {
+    const r = await facts().lookup({ replicationGroupId: 'sessions' });
+    expect(r.errors).toEqual([]);
+    expect(r.group).toMatchObject({ kind: 'serverless', replicationGroupId: 'sessions' });
+  });
+
   it('pages through DescribeReplicationGroups to find a host name it cannot map to a group id', async () => {
     // 230 groups; the one whose primary endpoint has a name the parser does not know is on the third page of 100.
     const many: FakeGroup[] = Array.from({ length: 230 }, (_, i) => ({ id: `svc-${String(i).padStart(3, '0')}`, transit: 'off' as const }));

@@ -44,12 +44,15 @@ export interface HarnessOptions {
   limits?: Partial<AppLimits>;
   authorizer?: Authorizer;
   liveDeps?: LiveDeps;
+  /** Live facts are not cached between diagnoses (for "Re-check live" tests). */
+  noLiveCache?: boolean;
 }
 
-export function testLiveDeps(ec: FakeElastiCache): LiveDeps {
+export function testLiveDeps(ec: FakeElastiCache, opts: { noCache?: boolean } = {}): LiveDeps {
   return createLiveDeps({
     region: 'ap-northeast-1',
     timeoutMs: 2_000,
+    ...(opts.noCache ? { cacheTtlMs: 1, probeCacheTtlMs: 1 } : {}),
     aws: { endpoint: ec.url, credentials: { accessKeyId: 'AKIDSLACKTEST', secretAccessKey: 'slack-test-secret' } },
     // No DNS from tests: every name "does not resolve", so the probe reports a refusal and dials nothing.
     lookup: async () => { throw Object.assign(new Error('no DNS in tests'), { code: 'ENOTFOUND' }); },
@@ -86,11 +89,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logger,
     metrics,
     ...(opts.authorizer ? { authorizer: opts.authorizer } : {}),
-    liveDeps: opts.liveDeps ?? testLiveDeps(ec),
+    liveDeps: opts.liveDeps ?? testLiveDeps(ec, { noCache: opts.noLiveCache }),
     ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
     limits: { maxRetryAfterSec: 5, ...opts.limits },
   });
-  await bot.start(0, '127.0.0.1');
+  try {
+    await bot.start(0, '127.0.0.1');
+  } catch (err) {
+    await bot.stop(100);
+    if (!opts.store) await store.close();
+    if (!opts.fake) await fake.stop();
+    if (!opts.ec) await ec.close();
+    throw err;
+  }
   const base = `http://127.0.0.1:${bot.port}`;
   return {
     fake,

@@ -6,7 +6,7 @@ export const CLUSTER: Signature[] = [
     id: 'resp-moved',
     cause: 'cluster-redirect', family: 'cluster',
     keywords: ['moved '],
-    pattern: /\bMOVED \d{1,5} [\w.:[\]-]{3,300}/,
+    pattern: /\bMOVED \d{1,5} \S{3,300}/,
     weight: 3, redisContext: true,
     example: 'redis.exceptions.ResponseError: MOVED 12539 127.0.0.1:7002',
     explain: 'The key lives on another shard: the group has cluster mode enabled and the client is not a cluster client.',
@@ -23,8 +23,8 @@ export const CLUSTER: Signature[] = [
   {
     id: 'resp-crossslot',
     cause: 'cluster-crossslot', family: 'cluster',
-    keywords: ['crossslot'],
-    pattern: /\bCROSSSLOT\b[^\n]{0,120}/,
+    keywords: ['crossslot', "keys in request don't hash to the same slot"],
+    pattern: /\bCROSSSLOT\b[^\n]{0,120}|Keys in request don't hash to the same slot/i,
     weight: 3, redisContext: true,
     example: "redis.exceptions.ResponseError: CROSSSLOT Keys in request don't hash to the same slot",
     explain: 'A multi-key command names keys in different hash slots; in cluster mode they must share a slot (use a {hash tag}).',
@@ -41,7 +41,29 @@ export const CLUSTER: Signature[] = [
 ];
 
 /** Texts that cannot be decided from the paste alone: they still count as Redis, and say what would decide. */
+/** redis-rs and valkey-glide print server errors as `signalled by the server: - Moved: 14278 host:port`. */
+CLUSTER.push({
+  id: 'rs-signalled-moved',
+  cause: 'cluster-redirect', family: 'cluster', language: 'rust',
+  keywords: ['signalled by the server'],
+  pattern: /signalled by the server:? -? ?(?:Moved|Ask):? \d{1,5}/i,
+  weight: 3, redisContext: true,
+  example: 'RequestError: An error was signalled by the server: - Moved: 14278 127.0.0.1:41709',
+  fixture: 'clients/valkey-glide/cluster-redirect.txt',
+  explain: 'The key lives on another shard: the group has cluster mode enabled and the client is not a cluster client.',
+});
+
 export const UNDECIDABLE: Signature[] = [
+  {
+    id: 'tls-handshake-frame',
+    cause: 'unknown', family: 'undecidable',
+    keywords: ['starthandshake', 'readhandshakerecord', 'do_handshake', 'sslerrorwaitreadable'],
+    pattern: /startHandshake|readHandshakeRecord|do_handshake|SSLErrorWaitReadable/,
+    weight: 1,
+    example: '\tat java.base/sun.security.ssl.SSLSocketImpl.startHandshake(SSLSocketImpl.java:455)',
+    fixture: 'java/jsse/tls-to-plaintext-stock-timeout.txt',
+    explain: 'A stack frame inside the TLS handshake: a timeout raised here means TCP connected but the server never answered the ClientHello.',
+  },
   {
     id: 'cluster-slots-refresh-failed',
     cause: 'unknown', family: 'undecidable',

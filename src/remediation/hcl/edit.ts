@@ -114,7 +114,8 @@ export function setAttribute(text: string, body: BodyRange, set: AttributeSet): 
       }
     } else {
       // The file is not fmt-aligned here: leave its lines alone, line up with the neighbour when the name fits.
-      const neighbourEq = eqColumn(text, chain[0]!);
+      const neighbour = chain.find((a) => a.lineEnd === at) ?? chain.find((a) => a.lineStart === at) ?? chain[0]!;
+      const neighbourEq = eqColumn(text, neighbour);
       spaces = newLead < neighbourEq ? neighbourEq - newLead : 1;
     }
   }

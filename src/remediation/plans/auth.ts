@@ -17,7 +17,11 @@ const TOKEN_VAR = `variable "redis_auth_token" {
 
 function transitOn(p: PlanInput): boolean | undefined {
   if (p.group?.transitEncryptionEnabled != null) return p.group.transitEncryptionEnabled;
-  const v = p.tf?.cand ? concreteAttr(p.tf.cand, p.tf.ev, 'transit_encryption_enabled') : undefined;
+  const cand = p.tf?.cand;
+  if (!cand) return undefined;
+  // Absent from the resource means the provider's default: off.
+  if (cand.attrs.transit_encryption_enabled === undefined) return false;
+  const v = concreteAttr(cand, p.tf!.ev, 'transit_encryption_enabled');
   return v === undefined ? undefined : v === 'true';
 }
 

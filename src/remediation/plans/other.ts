@@ -33,9 +33,11 @@ export function planHandshakeFailure(p: PlanInput): void {
 
 export function planClusterRedirect(p: PlanInput): void {
   const { b } = p;
-  const cfg = p.tls?.configuration ?? p.group?.endpoints.find((e) => e.role === 'configuration')?.host;
+  const tls = p.context.tls ?? p.group?.transitEncryptionEnabled ?? true;
+  const liveCfg = p.group?.endpoints.find((e) => e.role === 'configuration')?.host;
+  const cfg = tls ? p.tls?.configuration ?? liveCfg : liveCfg ?? p.context.endpoint?.host;
   b.step(`The group has cluster mode enabled: use the library's cluster client against the configuration endpoint${cfg ? ` (${cfg})` : ''}. It follows MOVED and ASK redirections itself; a plain client only reports them.`);
-  addClient(p, 'Use the cluster client', { cluster: true, host: cfg ?? tlsHost({ ...p, cluster: true }), tls: p.context.tls ?? p.group?.transitEncryptionEnabled ?? true });
+  addClient(p, 'Use the cluster client', { cluster: true, host: cfg ?? tlsHost({ ...p, cluster: true }), tls });
 }
 
 export function planCrossSlot(p: PlanInput): void {

@@ -43,6 +43,10 @@ export class Workspace {
     return new Map(this.texts);
   }
 
+  restore(snapshot: Map<string, string>): void {
+    this.texts = new Map(snapshot);
+  }
+
   /** Unified diff (a/ and b/ paths, file headers only) of every file changed since the snapshot. */
   diffSince(before: Map<string, string>): { files: string[]; diff: string } {
     const files: string[] = [];

@@ -59,7 +59,7 @@ async function recheck(deps: SlackDeps, client: webApi.WebClient, c: Click): Pro
     return;
   }
   const at = new Date().toISOString().slice(11, 16);
-  const rendered = renderReply(report, { ref: c.ref, footer: [`:arrows_counterclockwise: Re-checked live at ${at} UTC by <@${c.user}>`] });
+  const rendered = renderReply(report, { totalBudget: deps.limits.replyBudget, ref: c.ref, footer: [`:arrows_counterclockwise: Re-checked live at ${at} UTC by <@${c.user}>`] });
   await deps.states.save(c.ref, { ...state, cause: report.cause, folded: rendered.folded });
   const content = { text: rendered.text, blocks: rendered.blocks as never, plain: renderPlainText(report) };
   if (!c.ephemeral && channel && c.messageTs) {

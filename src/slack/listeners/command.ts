@@ -45,7 +45,7 @@ async function answer(deps: SlackDeps, command: SlashCommand, client: webApi.Web
   const plain = renderPlainText(report);
 
   if (args.private) {
-    const rendered = renderReply(report, { ref, quote });
+    const rendered = renderReply(report, { totalBudget: deps.limits.replyBudget, ref, quote });
     await deps.states.save(ref, { ...state, folded: rendered.folded });
     await respondTo(api, 'command-private', command.response_url, { response_type: 'ephemeral', text: rendered.text, blocks: rendered.blocks as never, plain });
     deps.metrics.replySeconds.observe((Date.now() - started) / 1000);
@@ -56,7 +56,7 @@ async function answer(deps: SlackDeps, command: SlashCommand, client: webApi.Web
   const top = await postMessage(api, 'command-header', { channel: command.channel_id, text: header.text, blocks: header.blocks as never, plain: `<@${command.user_id}> ran /redis-diagnose: ${header.text}` });
   if (!top.ok) {
     // Not a member (a private channel, a DM between people): answer through response_url, which needs no membership.
-    const rendered = renderReply(report, { ref, quote });
+    const rendered = renderReply(report, { totalBudget: deps.limits.replyBudget, ref, quote });
     await deps.states.save(ref, { ...state, folded: rendered.folded });
     const sent = await respondTo(api, 'command', command.response_url, { response_type: 'in_channel', text: rendered.text, blocks: rendered.blocks as never, plain });
     if (!sent) await sorry(`I could not post here (${top.error}). Invite me with \`/invite @redis-diagnose\`, or use \`/redis-diagnose --private …\`.`);
@@ -64,7 +64,7 @@ async function answer(deps: SlackDeps, command: SlashCommand, client: webApi.Web
     deps.metrics.replySeconds.observe((Date.now() - started) / 1000);
     return;
   }
-  const rendered = renderReply(report, { ref });
+  const rendered = renderReply(report, { totalBudget: deps.limits.replyBudget, ref });
   await deps.states.save(ref, { ...state, threadTs: top.ts, folded: rendered.folded });
   const details = await postMessage(api, 'command', { channel: command.channel_id, threadTs: top.ts, text: rendered.text, blocks: rendered.blocks as never, plain });
   if (!details.ok) await sorry(`The details could not be posted in the thread (${details.error}).`);

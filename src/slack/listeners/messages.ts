@@ -149,7 +149,7 @@ async function handle(deps: SlackDeps, kind: 'message' | 'mention', e: MessageLi
       requester: requesterFor({ ...base, ...(groups ? { userGroups: groups } : {}) }),
     }, log)) ?? gate;
     const ref = deps.states.newRef();
-    const rendered = renderReply(report, { ref });
+    const rendered = renderReply(report, { totalBudget: deps.limits.replyBudget, ref });
     await deps.states.save(ref, {
       text: redact(text).text,
       hints: {},
