@@ -2,7 +2,7 @@
 // image's ENTRYPOINT from the runtime stage against the fake Slack API on loopback and waits for /healthz.
 // Proves the runtime layout works: dist + production node_modules + package files, nothing else.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
@@ -38,10 +38,21 @@ function inStage(root: string, cwd: string, p: string): string {
   return isAbsolute(p) ? join(root, p) : join(cwd, p);
 }
 
-function copyInto(src: string, dest: string, destIsDir: boolean): void {
+/** Stage directories already moved into a later stage (see copyInto). */
+const moved = new Set<string>();
+
+function copyInto(src: string, dest: string, destIsDir: boolean, fromStage: boolean): void {
+  if (moved.has(src)) die(`COPY source ${src} was already taken by an earlier COPY; teach this script to copy it`);
   if (!existsSync(src)) die(`COPY source ${src} does not exist`);
   if (statSync(src).isDirectory()) {
-    // Docker copies a directory's contents, not the directory itself.
+    // Docker copies a directory's contents, not the directory itself. A directory from an earlier stage
+    // (node_modules, dist) is moved rather than copied: the same result, without rewriting 60 MB on a slow disk.
+    if (fromStage && !existsSync(dest)) {
+      mkdirSync(resolve(dest, '..'), { recursive: true });
+      renameSync(src, dest);
+      moved.add(src);
+      return;
+    }
     mkdirSync(dest, { recursive: true });
     cpSync(src, dest, { recursive: true });
   } else {
@@ -78,7 +89,7 @@ function runStage(stage: Stage, index: number): { root: string; cwd: string; env
         if (!srcRoot) die(`COPY --from=${from}: no such stage before this one`);
         const destPath = inStage(root, cwd, dest);
         const destIsDir = dest.endsWith('/') || dest === '.' || sources.length > 1;
-        for (const s of sources) copyInto(from ? join(srcRoot, s) : join(srcRoot, s), destPath, destIsDir);
+        for (const s of sources) copyInto(join(srcRoot, s), destPath, destIsDir, !!from);
         step(`  COPY ${from ? `--from=${from} ` : ''}${sources.join(' ')} ${dest}`);
         break;
       }

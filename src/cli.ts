@@ -10,16 +10,29 @@ import { renderText } from './render/text.js';
 /** Reading more than this from a file or stdin is pointless: the engine analyses 2 MB at most. */
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_INPUT_BYTES) break;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads stdin to the end. With `idleMs`, an open pipe that sends nothing at all in that time counts as empty:
+ * `redis-diagnose --group x` from a script whose stdin is an idle pipe must not hang.
+ */
+function readStdin(idleMs?: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => {
+      clearTimeout(idle);
+      process.stdin.pause();
+      process.stdin.removeAllListeners('data');
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const idle = idleMs === undefined ? undefined : setTimeout(() => chunks.length === 0 && finish(), idleMs);
+    process.stdin.on('data', (chunk: Buffer) => {
+      clearTimeout(idle);
+      size += chunk.length;
+      if (size <= MAX_INPUT_BYTES) chunks.push(chunk);
+    });
+    process.stdin.once('end', finish);
+    process.stdin.once('error', reject);
+  });
 }
 
 function readInputFile(path: string): string {
@@ -46,14 +59,17 @@ export function awsCredentialsConfigured(env: NodeJS.ProcessEnv = process.env): 
 async function readText(opts: CliOptions): Promise<string> {
   if (opts.text !== undefined) return opts.text;
   if (opts.file !== undefined && opts.file !== '-') return readInputFile(opts.file);
+  const target = Boolean(opts.group || opts.endpoint);
   if (opts.file === undefined && process.stdin.isTTY) {
-    if (opts.group || opts.endpoint) return '';
+    if (target) return '';
     process.stderr.write('Paste the error text, then press Ctrl-D (see --help for other ways).\n');
   }
-  return readStdin();
+  return readStdin(target && opts.file === undefined ? 300 : undefined);
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  // The SDK warns on every run that releases after January 2027 need Node 22: the image ships 22 (see Dockerfile).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (argv[0] === 'doctor') {
     const { runDoctor } = await import('./doctor.js');
     return runDoctor(argv.slice(1), process.env);

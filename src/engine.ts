@@ -69,6 +69,6 @@ export async function diagnose(req: DiagnoseRequest, deps: EngineDeps = {}): Pro
     ...(live ? { live } : {}),
     fix,
     redactions: analysis.redactions,
-    input: { length: analysis.normalized.originalLength, truncated: analysis.normalized.truncated, notes: analysis.normalized.notes },
+    input: { length: analysis.normalized.originalLength, truncated: analysis.normalized.truncated, notes: analysis.normalized.notes, kind: analysis.inputKind },
   };
 }

@@ -16,5 +16,6 @@ export interface Report {
   live?: LiveFacts;
   fix: Fix;
   redactions: number;
-  input: { length: number; truncated: boolean; notes: string[] };
+  /** `kind`: paste (error text), target (a group id or endpoint alone), empty. */
+  input: { length: number; truncated: boolean; notes: string[]; kind: 'paste' | 'target' | 'empty' };
 }

@@ -34,6 +34,7 @@ export function analyzeText(text: string, hints: Hints = {}): Analysis {
   const result = match(bare ? '' : clean.text);
   const extracted = extractContext(result, effectiveHints);
   const context = completeContext(extracted.context, result);
+  if (extracted.accountId) context.accountId = extracted.accountId;
   const inputKind = bare || (!clean.text.trim() && (hints.group || hints.endpoint)) ? 'target' : clean.text.trim() ? 'paste' : 'empty';
 
   let diagnosis: Diagnosis;

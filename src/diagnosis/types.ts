@@ -26,6 +26,8 @@ export interface Context {
   /** Serverless cache name. */
   serverlessCacheName?: string;
   region?: string;
+  /** AWS account id, when the text shows one (an ARN). Chooses the role from ACCOUNT_ROLES. */
+  accountId?: string;
   /** AWS partition host suffix seen: cache.amazonaws.com or cache.amazonaws.com.cn */
   partition?: 'aws' | 'aws-cn';
   endpointKind?: EndpointKind;

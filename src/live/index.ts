@@ -163,7 +163,6 @@ export async function gatherLive(context: Context, options: LiveOptions, deps?: 
   // The policy decides before anything leaves the process.
   const deny = (feature: 'live' | 'probe'): boolean => {
     const decision = options.authorizer.decide(options.requester, feature, target);
-    d.metrics?.policyDecisions.inc({ feature, decision: decision.allowed ? 'allow' : 'deny' });
     if (decision.allowed) return false;
     const what = feature === 'live' ? 'The AWS look-up' : 'The endpoint probe';
     (facts.denied ??= []).push(decision.explanation ?? `${what} is not allowed here (${decision.rule}).`);

@@ -155,6 +155,16 @@ function attemptLine(name: string, a: ProbeAttempt): string {
 function probeLines(p: ProbeResult): string[] {
   const lines = [`Probe of ${code(p.endpoint)}${p.speaks ? ` → speaks *${p.speaks}*` : ''}`];
   lines.push(attemptLine('plaintext', p.plaintext), attemptLine('TLS', p.tls));
+  if (p.resp) {
+    const r = p.resp;
+    const facts = [
+      r.authRequired !== undefined ? `AUTH required: ${r.authRequired ? 'yes' : 'no'}` : '',
+      r.clusterEnabled !== undefined ? `cluster mode: ${r.clusterEnabled ? 'on' : 'off'}` : '',
+      r.serverVersion ? `server ${code(r.serverVersion)}` : '',
+      r.detail ? escapeMrkdwn(truncate(r.detail, 200)) : '',
+    ].filter(Boolean);
+    if (facts.length) lines.push(`Redis over ${r.transport}: ${facts.join(' · ')}`);
+  }
   return lines;
 }
 
@@ -166,8 +176,10 @@ function liveBlocks(live: LiveFacts | undefined, groupSummary: boolean): Block[]
     if (groupSummary) blocks.push(section(`*What a client needs*\n${clientNeeds(live.group).map((n) => `• ${n}`).join('\n')}`));
   }
   if (live.probe) blocks.push(section(probeLines(live.probe).join('\n')));
+  if (live.notes?.length) blocks.push(context(live.notes.slice(0, 5).map((n) => escapeMrkdwn(truncate(n, 300)))));
   const notChecked = [...(live.denied ?? []), ...live.errors];
-  if (notChecked.length) blocks.push(context([`:grey_question: Not checked: ${notChecked.map((e) => escapeMrkdwn(truncate(e, 300))).join(' · ')}`]));
+  // Denials and failures are full sentences ("The live AWS look-up … was not done: …; ask …"): no prefix, room for the contact.
+  if (notChecked.length) blocks.push(context([`:grey_question: ${notChecked.map((e) => escapeMrkdwn(truncate(e, 500))).join(' · ')}`]));
   return blocks;
 }
 

@@ -39,13 +39,20 @@ export function renderText(report: Report): string {
   }
   const diffs = fix.terraformChanges?.length ? fix.terraformChanges : fix.terraform ? [fix.terraform] : [];
   for (const d of diffs) {
-    out.push('', `## Terraform: ${d.file}${d.step ? ` (step ${d.step})` : ''}${d.description ? ` — ${d.description}` : ''}`, '```diff', d.diff.trimEnd(), '```');
+    const label = d.alternative ? (d.replaces ? 'ALTERNATIVE, REPLACES THE GROUP' : 'alternative') : d.step ? `step ${d.step}` : '';
+    out.push('', `## Terraform: ${d.file}${label ? ` (${label})` : ''}${d.description ? ` — ${d.description}` : ''}`);
+    // A diff's own warnings stand above it: read before applying.
+    for (const w of d.warnings ?? []) out.push(`⚠ ${w}`);
+    out.push('```diff', d.diff.trimEnd(), '```');
   }
   if (fix.terraformSketch) out.push('', '## Terraform sketch (from live facts; not your code)', '```hcl', fix.terraformSketch.trimEnd(), '```');
   if (fix.awsCli?.length) out.push('', '## AWS CLI', '```sh', ...fix.awsCli, '```');
   if (fix.cloudFormation) out.push('', '## CloudFormation', '```yaml', fix.cloudFormation.trimEnd(), '```');
   if (fix.client) {
     out.push('', `## Client change (${fix.client.client})`, fix.client.description, '```', fix.client.snippet.trimEnd(), '```');
+  }
+  for (const alt of fix.clientAlternatives ?? []) {
+    out.push('', `### Or, for ${alt.client}`, alt.description, '```', alt.snippet.trimEnd(), '```');
   }
   if (fix.notes?.length) {
     out.push('', '## Notes');
@@ -89,7 +96,7 @@ function liveLines(live: LiveFacts): string[] {
   if (p) {
     out.push(`- Probe ${p.endpoint}: plaintext ${attempt(p.plaintext)}; TLS ${attempt(p.tls)}${p.speaks ? ` → speaks ${p.speaks}` : ''}`);
   }
-  for (const d of live.denied ?? []) out.push(`- Not checked: ${d}`);
+  for (const d of live.denied ?? []) out.push(`- ${d}`);
   for (const e of live.errors) out.push(`- Could not check: ${e}`);
   return out;
 }

@@ -61,7 +61,7 @@ export class ReplyGuard {
 
   /** First delivery of this Events API event id (retries and other replicas get false). */
   async claimEvent(eventId: string): Promise<boolean> {
-    return true;
+    return (await this.claim(`event:${eventId}`, this.limits.claimTtlMs)) || this.suppressed('event-id');
   }
 
   /** First answer to this message (the message and app_mention events of one message share it). */

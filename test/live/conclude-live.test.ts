@@ -34,7 +34,7 @@ const ctx = (over: Partial<Context> = {}): Context => ({
   endpoint: { host: 'prd-redis.abc123.ng.0001.apne1.cache.amazonaws.com', port: 6379 },
   replicationGroupId: 'prd-redis', region: 'ap-northeast-1', ...over,
 });
-const attempt = (status: ProbeAttempt['status'], detail = status): ProbeAttempt => ({ status, detail });
+const attempt = (status: ProbeAttempt['status'], detail: string = status): ProbeAttempt => ({ status, detail });
 function probe(speaks: ProbeResult['speaks'], over: Partial<ProbeResult> = {}): ProbeResult {
   const p = speaks === 'plaintext' || speaks === 'both' ? attempt('ok', 'PONG over plaintext in 2 ms') : attempt('reset', 'the server reset the connection');
   const t = speaks === 'tls' || speaks === 'both' ? attempt('ok', 'TLS handshake completed (TLSv1.3)') : attempt('handshake-failed', 'wrong version number');

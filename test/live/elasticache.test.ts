@@ -56,7 +56,7 @@ describe('ElastiCache facts through the SDK', () => {
 
   it('tells preferred, required and pending apart', async () => {
     const f = facts();
-    const [pref, req, pending] = await Promise.all(['prd-pref', 'prd-req', 'prd-pending'].map((id) => f.lookup({ replicationGroupId: id })));
+    const [pref, req, pending] = await Promise.all([f.lookup({ replicationGroupId: 'prd-pref' }), f.lookup({ replicationGroupId: 'prd-req' }), f.lookup({ replicationGroupId: 'prd-pending' })]);
     expect(pref.group).toMatchObject({ transitEncryptionEnabled: true, transitEncryptionMode: 'preferred' });
     expect(req.group).toMatchObject({ transitEncryptionEnabled: true, transitEncryptionMode: 'required', authTokenEnabled: true, authTokenLastModifiedDate: '2025-11-02T10:00:00.000Z' });
     expect(req.group!.endpoints[0]!.host).toBe('master.prd-req.abc123.apne1.cache.amazonaws.com');

@@ -80,6 +80,13 @@ describe('setAttribute', () => {
     expect(out).toBe('environment = "prd"\ntls         = true');
   });
 
+  it('opens up a one-line block before adding a second attribute', async () => {
+    const text = 'module "m" { source = "./m" }\n';
+    const out = setAttribute(text, body(text, 'module', 'm'), { name: 'transit_encryption_enabled', value: 'true' });
+    expect(out).toBe('module "m" {\n  source                     = "./m"\n  transit_encryption_enabled = true\n}\n');
+    expect(((await parse('m.tf', out)) as Record<string, any>).module.m[0]).toMatchObject({ source: './m', transit_encryption_enabled: true });
+  });
+
   it('keeps the result parseable', async () => {
     const text = 'resource "x" "y" {\n  description = <<EOT\nhello }\nEOT\n  a = 1\n}\n';
     const out = set(text, 'b', '"v"', ['description']);

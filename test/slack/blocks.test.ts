@@ -55,8 +55,10 @@ describe('renderReply', () => {
           plaintext: { status: 'ok', detail: 'PONG in 3 ms' },
           tls: { status: 'handshake-failed', detail: 'wrong version number' },
           speaks: 'plaintext',
+          resp: { transport: 'plaintext', authRequired: false, clusterEnabled: false, serverVersion: '6.2.6' },
         },
         errors: [],
+        denied: ['The endpoint probe was not run: this channel is not one of the support channels (rule default). Ask #platform.'],
       },
     };
     const all = blocksText(renderReply(report).blocks);
@@ -65,6 +67,9 @@ describe('renderReply', () => {
     expect(all).toContain('speaks *plaintext*');
     expect(all).toContain('plaintext: *ok* — PONG in 3 ms');
     expect(all).toContain('TLS: *handshake-failed* — wrong version number');
+    expect(all).toContain('Redis over plaintext: AUTH required: no · cluster mode: off · server `6.2.6`');
+    // A policy denial is visible, with who to ask.
+    expect(all).toContain('Not checked: The endpoint probe was not run: this channel is not one of the support channels (rule default). Ask #platform.');
   });
 
   it('puts the Terraform diff in a code block and the warnings in a visible context block', async () => {

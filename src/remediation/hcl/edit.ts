@@ -99,6 +99,15 @@ export function setAttribute(text: string, body: BodyRange, set: AttributeSet): 
     return applyReplacements(text, [{ start: existing.valueStart, end: existing.valueEnd, text: set.value }]);
   }
 
+  // A one-line block (`x { a = 1 }`) cannot take a second line as it is: open it up first.
+  if (text[body.start - 1] === '{' && !text.slice(body.start, body.end).includes('\n')) {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const blockIndent = indentAt(text, body.start);
+    const inner = text.slice(body.start, body.end).trim();
+    const opened = `${eol}${inner ? `${blockIndent}  ${inner}${eol}` : ''}${blockIndent}`;
+    const next = text.slice(0, body.start) + opened + text.slice(body.end);
+    return setAttribute(next, { start: body.start, end: body.start + opened.length }, set);
+  }
   const { at, indent } = insertionPoint(text, items, body, set.after);
   const chain = neighbourChain(text, items, at);
   const reps: Replacement[] = [];

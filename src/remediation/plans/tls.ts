@@ -155,7 +155,8 @@ function stepsWithoutTerraform(p: PlanInput): void {
   } else {
     if (engineBelow) b.warn(engineWarning(p));
     const target = p.engine.engine.toLowerCase() === 'valkey' ? '7.2' : TARGET_REDIS;
-    b.fix.terraformSketch = sketchResource(group, { transitEnabled: true, transitMode: 'preferred', engineVersion: engineBelow ? target : engineVersionAttr(group.engineVersion) });
+    // A sketch only when no Terraform names the group (not when several candidates were found).
+    if (!p.tf || p.tf.loc.candidates.length === 0) b.fix.terraformSketch = sketchResource(group, { transitEnabled: true, transitMode: 'preferred', engineVersion: engineBelow ? target : engineVersionAttr(group.engineVersion) });
     b.fix.awsCli = [
       ...(engineBelow ? [cliUpgradeEngine(group, target)] : []),
       cliTransit(group, 'preferred', true),
