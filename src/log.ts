@@ -38,6 +38,10 @@ export function scrubText(text: string): string {
   return out;
 }
 
+/** Field names whose values are always censored, at any depth (REDACT_PATHS covers the first levels only). */
+const SECRET_KEYS = new Set(['token', 'bottoken', 'apptoken', 'signingsecret', 'password', 'authtoken', 'auth_token', 'secretaccesskey',
+  'sessiontoken', 'client_secret', 'authorization', 'cookie', 'x-slack-signature', 'requirepass']);
+
 /** Scrubs every string in a plain object or array (depth-limited; errors go through the err serializer). */
 export function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value);
@@ -47,7 +51,9 @@ export function scrubValue(value: unknown, depth = 0): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null && v !== '' ? CENSOR : scrubValue(v, depth + 1);
+  }
   return out;
 }
 
@@ -93,7 +99,9 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', de
     timestamp: pino.stdTimeFunctions.isoTime,
     // Every line says what it belongs to: lines written inside withRequest() carry its requestId (and eventId);
     // any other line is a process event (`event: 'started'`, `'shutdown'`...; 'process' when the caller named none).
-    mixin: () => requestContext.getStore() ?? { event: 'process' },
+    // A fresh object per line: pino merges the line's fields into what the mixin returns, so returning the
+    // shared request object would leak one line's fields into every later line of the request.
+    mixin: () => ({ ...(requestContext.getStore() ?? { event: 'process' }) }),
     formatters: { log: (obj) => scrubValue(obj) as Record<string, unknown> },
     serializers: { err: serializeError, error: serializeError },
     hooks: {

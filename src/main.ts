@@ -108,6 +108,8 @@ function fail(title: string, lines: string[]): never {
 
 /** The process: config, start, signals. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // The AWS SDK warns on stderr that its 2027 releases need Node 22; the image runs 22, and logs stay JSON.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let config: Config;
   try {
     config = loadConfig(env);

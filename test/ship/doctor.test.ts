@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -175,6 +176,31 @@ describe('doctor', () => {
     expect(parsed.ok).toBe(true);
     expect(parsed.checks.map((c) => c.name)).toContain('slack token');
     expect((await doctor(env(), ['--bogus'])).code).toBe(2);
+  });
+
+  it('`redis-diagnose doctor` as a process: a bad Slack token and a missing IAM action, each on its own FAIL line, exit 1', async () => {
+    aws.options.deny = ['DescribeServerlessCaches'];
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/cli.ts'), 'doctor'], {
+        cwd: join(import.meta.dirname, '../..'),
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, ...env({ SLACK_BOT_TOKEN: 'xoxb-typo-in-the-token' }) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+      child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(code, out).toBe(1);
+      const fails = out.split('\n').filter((l) => l.startsWith('FAIL'));
+      expect(fails).toEqual([
+        'FAIL  slack token: Slack rejected SLACK_BOT_TOKEN: invalid_auth',
+        expect.stringMatching(/^FAIL {2}aws elasticache:DescribeServerlessCaches: access denied: the bot's role lacks elasticache:DescribeServerlessCaches/),
+      ]);
+      expect(out).toMatch(/\n2 problems found\.\n$/);
+      expect(out).not.toContain('xoxb-typo-in-the-token');
+    } finally {
+      aws.options.deny = [];
+    }
   });
 
   it('checks exactly the IAM actions in deploy/iam-policy.json', () => {

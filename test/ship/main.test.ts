@@ -96,7 +96,8 @@ describe('HTTP mode', () => {
     slack.queue('chat.postMessage', { delayMs: 1_500 });
     const before = slack.callsTo('chat.postMessage').length;
     const event = messageEvent({ text: SEED });
-    const ack = await sendEvent(`${base}/slack/events`, eventEnvelope(event));
+    const envelope = eventEnvelope(event);
+    const ack = await sendEvent(`${base}/slack/events`, envelope);
     expect(ack.status).toBe(200);
     // Polled: the fake notifies its waiters when it answers, and this answer is being held.
     for (let i = 0; i < 1_000 && slack.callsTo('chat.postMessage').length === before; i++) await new Promise((r) => setTimeout(r, 10));
@@ -128,10 +129,15 @@ describe('HTTP mode', () => {
     expect(reply.params.thread_ts).toBe(event.ts);
     expect(reply.status).toBe(200);
 
-    // Every line is JSON with a level; each says which event or request it belongs to; no secret in any of them.
+    // Every line is JSON with a level and says which request it belongs to (or which process event it is);
+    // the lines of the request, policy audit included, all carry its event id. No secret in any line.
     expect(b.logs.length).toBeGreaterThan(3);
-    const unattributed = b.logs.filter((l) => !l.event && !l.requestId && !l.eventId);
-    expect(unattributed.map((l) => l.msg)).toEqual([]);
+    expect(b.logs.every((l) => typeof l.level === 'number')).toBe(true);
+    expect(b.logs.filter((l) => !l.event && !l.requestId).map((l) => l.msg)).toEqual([]);
+    expect(b.logs[postedAt]!.requestId).toBe(envelope.event_id);
+    const audit = b.logs.filter((l) => l.audit === 'policy');
+    expect(audit.length).toBeGreaterThan(0);
+    for (const l of audit) expect(l.requestId).toBe(envelope.event_id);
     const text = b.stdout();
     expect(text).not.toContain(DEFAULT_BOT_TOKEN);
     expect(text).not.toContain(DEFAULT_SIGNING_SECRET);

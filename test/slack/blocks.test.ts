@@ -69,7 +69,7 @@ describe('renderReply', () => {
     expect(all).toContain('TLS: *handshake-failed* — wrong version number');
     expect(all).toContain('Redis over plaintext: AUTH required: no · cluster mode: off · server `6.2.6`');
     // A policy denial is visible, with who to ask.
-    expect(all).toContain('Not checked: The endpoint probe was not run: this channel is not one of the support channels (rule default). Ask #platform.');
+    expect(all).toContain(':grey_question: The endpoint probe was not run: this channel is not one of the support channels (rule default). Ask #platform.');
   });
 
   it('puts the Terraform diff in a code block and the warnings in a visible context block', async () => {
