@@ -20,6 +20,8 @@ export interface DiagnoseRequest {
   /** HCL pasted by the user (e.g. in the Slack thread), used when no directory is available. */
   terraformHcl?: string;
   requester?: Requester;
+  /** Skip cached live facts (a user asked to re-check). */
+  fresh?: boolean;
 }
 
 export interface EngineDeps {
@@ -39,7 +41,7 @@ export async function diagnose(req: DiagnoseRequest, deps: EngineDeps = {}): Pro
   let live: LiveFacts | undefined;
   let diagnosis = analysis.diagnosis;
   if (req.live || req.probe) {
-    live = await gatherLive(analysis.context, { live: !!req.live, probe: !!req.probe, requester, authorizer }, deps.live);
+    live = await gatherLive(analysis.context, { live: !!req.live, probe: !!req.probe, requester, authorizer, ...(req.fresh ? { fresh: true } : {}) }, deps.live);
     diagnosis = refineWithLive(diagnosis, analysis.findings, analysis.context, live);
   }
 

@@ -48,8 +48,11 @@ export class CoalescingCache<T> {
     private readonly cacheable: (value: T) => boolean,
   ) {}
 
-  /** The cached value, else the in-flight look-up, else a new one. A broken cache never breaks the look-up. */
-  get(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The cached value, else the in-flight look-up, else a new one. A broken cache never breaks the look-up.
+   * `fresh` skips the cached value (a user asked to re-check) but still joins a look-up already running.
+   */
+  get(key: string, load: () => Promise<T>, fresh = false): Promise<T> {
     const running = this.inflight.get(key);
     if (running) return running;
     let p: Promise<T> | undefined = undefined;
@@ -57,7 +60,7 @@ export class CoalescingCache<T> {
       // Yield first, so `p` is registered below before any of this runs, even if the store throws at once.
       await Promise.resolve();
       try {
-        const cached = await this.store.get(key).catch(() => null);
+        const cached = fresh ? null : await this.store.get(key).catch(() => null);
         if (cached !== null) {
           try {
             return JSON.parse(cached) as T;

@@ -57,6 +57,8 @@ export interface GroupLookupRequest {
   host?: string;
   region?: string;
   accountId?: string;
+  /** Skip the cached answer (a user asked to re-check). */
+  fresh?: boolean;
 }
 
 export interface GroupLookupResult {
@@ -132,7 +134,7 @@ export class ElastiCacheFacts {
     const kind = serverlessName ? 'serverless' : groupId ? 'group' : 'host';
     const key = `live:ec:${region}:${role.roleArn ?? 'own'}:${kind}:${(serverlessName ?? groupId ?? host)!.toLowerCase()}`;
     try {
-      return await this.cache.get(key, () => this.load({ groupId, serverlessName, host }, region, role));
+      return await this.cache.get(key, () => this.load({ groupId, serverlessName, host }, region, role), req.fresh ?? false);
     } catch (err) {
       // load() turns failures into facts; this is the last net for a bug, still never a crash.
       return { errors: [`The AWS look-up failed unexpectedly (${(err as Error).name ?? 'error'}).`], notes: [], transient: true };

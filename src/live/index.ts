@@ -22,6 +22,8 @@ export interface LiveOptions {
   requester: Requester;
   /** Asked once per feature before any AWS call or socket. */
   authorizer: Authorizer;
+  /** Skip cached AWS facts and probe results (the "Re-check live" button). */
+  fresh?: boolean;
 }
 
 /** Long-lived collaborators: build once per process (createLiveDeps) so clients, cache and coalescing are shared. */
@@ -180,6 +182,7 @@ export async function gatherLive(context: Context, options: LiveOptions, deps?: 
         ...(ctx.endpoint?.host ? { host: ctx.endpoint.host } : {}),
         ...(ctx.region ? { region: ctx.region } : {}),
         ...(ctx.accountId ? { accountId: ctx.accountId } : {}),
+        ...(options.fresh ? { fresh: true } : {}),
       })
     : undefined;
 
@@ -188,7 +191,7 @@ export async function gatherLive(context: Context, options: LiveOptions, deps?: 
     const timeoutMs = Math.max(200, Math.min(d.probeTimeoutMs, budget));
     const respTimeoutMs = Math.max(0, Math.min(d.respTimeoutMs, budget - timeoutMs));
     return d.probeCache.get(`live:probe:${host.toLowerCase()}:${port}`, () =>
-      probeEndpoint(host, port, { guard: d.guard, timeoutMs, respTimeoutMs, ...(d.probeCa ? { ca: d.probeCa } : {}) }))
+      probeEndpoint(host, port, { guard: d.guard, timeoutMs, respTimeoutMs, ...(d.probeCa ? { ca: d.probeCa } : {}) }), options.fresh ?? false)
       .then((r) => {
         d.metrics?.probes.inc({ transport: 'plaintext', status: r.plaintext.status });
         d.metrics?.probes.inc({ transport: 'tls', status: r.tls.status });

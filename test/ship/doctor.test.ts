@@ -12,7 +12,7 @@ import { startRedisServer } from '../helpers/redis-server.js';
 
 let slack: FakeSlack;
 let aws: FakeElastiCache;
-const tmp = mkdtempSync(join(tmpdir(), 'rd-doctor-'));
+const tmp = mkdtempSync(join(tmpdir(), 'rd-ship-doctor-'));
 
 beforeAll(async () => {
   slack = await FakeSlack.start({ scopes: REQUIRED_BOT_SCOPES });

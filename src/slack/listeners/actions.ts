@@ -51,6 +51,7 @@ async function recheck(deps: SlackDeps, client: webApi.WebClient, c: Click): Pro
     hints: state.hints,
     live: true,
     probe: true,
+    fresh: true,
     ...(deps.config.terraformDir ? { terraformDir: deps.config.terraformDir } : {}),
     requester: requesterFor({ channel, channelType: channelTypeOf(channel), user: c.user, requestId: c.requestId, ...(groups ? { userGroups: groups } : {}) }),
   }, log);
