@@ -104,7 +104,14 @@ export class KeywordScanner {
     }
     for (const id of this.short) {
       const upper = keywords[id]!.toUpperCase();
-      for (let at = text.indexOf(upper); at >= 0; at = text.indexOf(upper, at + 1)) onHit(id, at + upper.length);
+      // indexOf skips ahead on the needle's first character: anchor on the first letter (': EOF' -> 'EOF'),
+      // since ':' and ' ' are everywhere in logs, then check the characters before it.
+      const lead = upper.search(/[A-Z0-9]/);
+      const anchor = upper.slice(lead);
+      const prefix = upper.slice(0, lead);
+      for (let at = text.indexOf(anchor, lead); at >= 0; at = text.indexOf(anchor, at + 1)) {
+        if (lead === 0 || text.startsWith(prefix, at - lead)) onHit(id, at - lead + upper.length);
+      }
     }
   }
 }
