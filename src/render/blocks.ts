@@ -201,11 +201,15 @@ function evidenceBlocks(report: Report, compact: boolean): Block[] {
 }
 
 function diffBlocks(change: TerraformChange, fold: boolean): Block[] {
-  const where = `${code(change.file)}${change.step ? ` (step ${change.step})` : ''}${change.description ? ` — ${escapeMrkdwn(change.description)}` : ''}`;
-  if (!fold) return [section(`*Terraform* ${where}\n${codeBlock(change.diff)}`)];
+  const label = change.alternative ? (change.replaces ? 'alternative, *replaces the group*' : 'alternative') : change.step ? `step ${change.step}` : '';
+  const where = `${code(change.file)}${label ? ` (${label})` : ''}${change.description ? ` — ${escapeMrkdwn(change.description)}` : ''}`;
+  // A diff's own warnings stand right above it.
+  const own: Block[] = change.warnings?.length ? [context(change.warnings.slice(0, 3).map((w) => `:warning: ${escapeMrkdwn(truncate(w, 500))}`))] : [];
+  if (!fold) return [...own, section(`*Terraform* ${where}\n${codeBlock(change.diff)}`)];
   const lines = change.diff.split('\n');
   const preview = lines.slice(0, 12).join('\n');
   return [
+    ...own,
     section(`*Terraform* ${where}: the diff has ${lines.length} lines, too long for a Slack message. ` +
       `Press *Show Terraform* to get all of it as a file. Preview:\n${codeBlock(preview + (lines.length > 12 ? '\n…' : ''), 1200)}`),
   ];
@@ -218,6 +222,12 @@ function fixBlocks(report: Report, foldAll: boolean, compact: boolean): { blocks
   const fix = report.fix;
   const blocks: Block[] = [];
   const folded: TerraformChange[] = [];
+  // Warnings first, before any step or diff: these are the ones that delete data or break clients.
+  if (fix.warnings.length) {
+    const shown = fix.warnings.slice(0, 9).map((w) => `:warning: ${escapeMrkdwn(truncate(w, 600))}`);
+    if (fix.warnings.length > 9) shown.push(`:warning: …and ${fix.warnings.length - 9} more warning(s)`);
+    blocks.push(context(shown));
+  }
   if (fix.steps.length) {
     const steps = fix.steps.slice(0, 12).map((s, i) => `${i + 1}. ${escapeMrkdwn(truncate(s, compact ? 300 : 600))}`);
     blocks.push(section(`*Fix*\n${steps.join('\n')}`));
@@ -236,12 +246,6 @@ function fixBlocks(report: Report, foldAll: boolean, compact: boolean): { blocks
   if (fix.client) {
     const head = `*Client change (${escapeMrkdwn(fix.client.client)})*: ${escapeMrkdwn(truncate(fix.client.description, 600))}`;
     blocks.push(section(`${head}\n${codeBlock(fix.client.snippet, compact ? 1000 : SECTION_TEXT_MAX - head.length - 20)}`));
-  }
-  if (fix.warnings.length) {
-    // Visible, not hidden in a thread of text: these are the ones that delete data or break clients.
-    const shown = fix.warnings.slice(0, 9).map((w) => `:warning: ${escapeMrkdwn(truncate(w, 600))}`);
-    if (fix.warnings.length > 9) shown.push(`:warning: …and ${fix.warnings.length - 9} more warning(s)`);
-    blocks.push(context(shown));
   }
   if (fix.notes?.length) blocks.push(context(fix.notes.slice(0, 5).map((n) => escapeMrkdwn(truncate(n, 400)))));
   return { blocks, folded };
