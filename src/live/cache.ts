@@ -4,40 +4,6 @@
  */
 import type { Store } from '../state/store.js';
 
-/** A minimal in-process Store, used when the caller gives none (the CLI, tests). */
-export class LocalTtlStore implements Store {
-  private readonly entries = new Map<string, { value: string; expires: number }>();
-
-  private live(key: string): { value: string; expires: number } | undefined {
-    const e = this.entries.get(key);
-    if (e && e.expires <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return e;
-  }
-  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return false;
-    this.entries.set(key, { value, expires: Date.now() + ttlMs });
-    return true;
-  }
-  async get(key: string): Promise<string | null> {
-    return this.live(key)?.value ?? null;
-  }
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.entries.set(key, { value, expires: Date.now() + ttlMs });
-  }
-  async incr(key: string, ttlMs: number): Promise<number> {
-    const e = this.live(key);
-    const next = (e ? Number(e.value) : 0) + 1;
-    this.entries.set(key, { value: String(next), expires: e?.expires ?? Date.now() + ttlMs });
-    return next;
-  }
-  async close(): Promise<void> {
-    this.entries.clear();
-  }
-}
-
 export class CoalescingCache<T> {
   private readonly inflight = new Map<string, Promise<T>>();
 

@@ -18,8 +18,9 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { Store } from '../state/store.js';
 import { chooseRole, type RoleChoice } from './accounts.js';
 import { classifyAwsError, type AwsFailure } from './aws-errors.js';
-import { CoalescingCache, LocalTtlStore } from './cache.js';
-import { closeIds } from './close-ids.js';
+import { MemoryStore } from '../state/memory.js';
+import { CoalescingCache } from './cache.js';
+import { closeIds } from '../util/close-ids.js';
 import { factsFromReplicationGroup, factsFromServerless, groupHosts, withClusterFacts } from './group-facts.js';
 import { parseElastiCacheHost } from '../diagnosis/hostnames.js';
 import type { GroupFacts } from './types.js';
@@ -115,7 +116,7 @@ export class ElastiCacheFacts {
   constructor(private readonly settings: ElastiCacheSettings = {}) {
     this.timeoutMs = settings.timeoutMs ?? 3000;
     this.roles = settings.accountRoles ?? {};
-    this.cache = new CoalescingCache(settings.store ?? new LocalTtlStore(), settings.cacheTtlMs ?? 60_000, (r) => !!r.group && !r.transient);
+    this.cache = new CoalescingCache(settings.store ?? new MemoryStore(), settings.cacheTtlMs ?? 60_000, (r) => !!r.group && !r.transient);
   }
 
   /** Look up a group; never throws. */

@@ -9,7 +9,8 @@ import type { Metrics } from '../metrics.js';
 import type { Authorizer, Requester, Target } from '../policy/types.js';
 import type { Store } from '../state/store.js';
 import { parseAccountRoles } from './accounts.js';
-import { CoalescingCache, LocalTtlStore } from './cache.js';
+import { MemoryStore } from '../state/memory.js';
+import { CoalescingCache } from './cache.js';
 import { ElastiCacheFacts, type ElastiCacheSettings, type GroupLookupResult } from './elasticache.js';
 import { ProbeGuard, type GuardConfig } from './guard.js';
 import { parseElastiCacheHost } from '../diagnosis/hostnames.js';
@@ -67,7 +68,7 @@ export interface LiveSettings {
 }
 
 export function createLiveDeps(settings: LiveSettings = {}): LiveDeps {
-  const store = settings.store ?? new LocalTtlStore();
+  const store = settings.store ?? new MemoryStore();
   const timeoutMs = settings.timeoutMs ?? 3000;
   const metrics = settings.metrics;
   return {

@@ -1,4 +1,4 @@
-/** "Did you mean": ids within a small edit distance of the one asked for, closest first. */
+/** "Did you mean": ids or words within a small edit distance of the one asked for, closest first (AWS group ids, policy keys). */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -13,7 +13,7 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-export function closeIds(wanted: string, candidates: string[], max = 3): string[] {
+export function closeIds(wanted: string, candidates: readonly string[], max = 3): string[] {
   const w = wanted.toLowerCase();
   const limit = Math.max(2, Math.floor(w.length / 3));
   return candidates
