@@ -43,3 +43,18 @@ describe('scanner keyword rules', () => {
     }
   });
 });
+
+describe('every signature is backed by a real text', () => {
+  it.each(SIGNATURES.map((s) => [s.id, s] as const))('%s', async (_id, s) => {
+    const { existsSync, readFileSync } = await import('node:fs');
+    if (s.fixture.startsWith('cited: ')) {
+      expect(s.fixture.length).toBeGreaterThan(12);
+      return;
+    }
+    const path = new URL(`../fixtures/${s.fixture}`, import.meta.url);
+    expect(existsSync(path), s.fixture).toBe(true);
+    const text = readFileSync(path, 'utf8');
+    expect(text.includes(s.example), 'the example is copied from the fixture').toBe(true);
+    expect(text.split('\n').some((line) => s.pattern.test(line))).toBe(true);
+  });
+});

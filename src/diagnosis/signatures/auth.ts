@@ -8,7 +8,8 @@ export const AUTH: Signature[] = [
     keywords: ['noauth'],
     pattern: /\bNOAUTH\b[^\n]{0,160}/,
     weight: 3, redisContext: true,
-    example: 'redis.exceptions.AuthenticationError: NOAUTH Authentication required.',
+    example: "NOAUTH Authentication required.",
+    fixture: "go/go-redis/auth-missing-noauth.txt",
     explain: 'The server requires a password (AUTH token or RBAC user) and the client sent none.',
   },
   {
@@ -18,6 +19,7 @@ export const AUTH: Signature[] = [
     pattern: /Authentication required/i,
     weight: 2,
     example: 'redis.exceptions.AuthenticationError: Authentication required.',
+    fixture: "clients/celery/auth-missing.txt",
     explain: 'The server requires a password and the client sent none.',
   },
   {
@@ -26,7 +28,8 @@ export const AUTH: Signature[] = [
     keywords: ['wrongpass'],
     pattern: /\bWRONGPASS\b[^\n]{0,160}/,
     weight: 3, redisContext: true,
-    example: 'redis.exceptions.AuthenticationError: WRONGPASS invalid username-password pair or user is disabled.',
+    example: "WRONGPASS invalid username-password pair or user is disabled.",
+    fixture: "go/go-redis/auth-rejected-wrongpass.txt",
     explain: 'The server rejected the user name or password (or the RBAC user is disabled).',
   },
   {
@@ -35,7 +38,8 @@ export const AUTH: Signature[] = [
     keywords: ['invalid password', 'invalid username-password pair'],
     pattern: /invalid password|invalid username-password pair/i,
     weight: 3, redisContext: true,
-    example: 'ERR invalid password',
+    example: "WRONGPASS invalid username-password pair or user is disabled.",
+    fixture: "go/go-redis/auth-rejected-wrongpass.txt",
     explain: 'The server rejected the password.',
   },
   {
@@ -45,8 +49,8 @@ export const AUTH: Signature[] = [
     pattern: /AuthenticationFailure|There was an authentication failure/,
     // Weak: StackExchange.Redis also says this when a TLS problem breaks the AUTH step ("or client certificates").
     weight: 1,
-    example: 'It was not possible to connect to the redis server(s). There was an authentication failure; check that passwords (or client certificates) are configured correctly. AuthenticationFailure (None, last-recv: 252) on newsweasel.com:6379/Interactive, Flushed/ComputeResult, last: ECHO, origin: SetResult, outstanding: 0',
-    fixture: 'cited: StackExchange/StackExchange.Redis tests (ConnectionFailedErrors / kBadConnectionString_AuthFailure)',
+    example: "Exception message: **It was not possible to connect to the redis server(s). There was an authentication failure; check that passwords (or client certificates) are configured correctly: (RedisServerException) Error: WRONGPASS invalid username-password pair or us",
+    fixture: "cited/stackexchange-redis/auth-rejected-wrongpass.txt",
     explain: 'StackExchange.Redis reports that the AUTH step failed; the inner exception says whether the password was wrong or TLS broke the connection.',
   },
   {
@@ -55,7 +59,8 @@ export const AUTH: Signature[] = [
     keywords: ['called without any password configured', 'client sent auth, but no password is set'],
     pattern: /called without any password configured|Client sent AUTH, but no password is set/i,
     weight: 3, redisContext: true, supersedes: ['dotnet-authentication-failure'],
-    example: 'redis.exceptions.AuthenticationError: AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+    example: "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+    fixture: "go/go-redis/auth-not-enabled.txt",
     explain: 'The client sent a password, but the server has none (no AUTH token on the group).',
   },
 ];

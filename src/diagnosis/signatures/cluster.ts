@@ -8,7 +8,8 @@ export const CLUSTER: Signature[] = [
     keywords: ['moved '],
     pattern: /\bMOVED \d{1,5} \S{3,300}/,
     weight: 3, redisContext: true,
-    example: 'redis.exceptions.ResponseError: MOVED 12539 127.0.0.1:7002',
+    example: "MOVED 15495 127.0.0.1:38413",
+    fixture: "go/go-redis/cluster-redirect-moved.txt",
     explain: 'The key lives on another shard: the group has cluster mode enabled and the client is not a cluster client.',
   },
   {
@@ -18,6 +19,7 @@ export const CLUSTER: Signature[] = [
     pattern: /\bASK \d{1,5} [\w.:[\]-]{3,300}/,
     weight: 2, redisContext: true,
     example: 'ASK 3999 127.0.0.1:6381',
+    fixture: "cited: Redis Cluster specification, ASK redirection",
     explain: 'A slot is migrating and the client does not follow cluster redirects.',
   },
   {
@@ -27,6 +29,7 @@ export const CLUSTER: Signature[] = [
     pattern: /\bCROSSSLOT\b[^\n]{0,120}|Keys in request don't hash to the same slot/i,
     weight: 3, redisContext: true,
     example: "redis.exceptions.ResponseError: CROSSSLOT Keys in request don't hash to the same slot",
+    fixture: "clients/redis-py/asyncio-cluster-crossslot.txt",
     explain: 'A multi-key command names keys in different hash slots; in cluster mode they must share a slot (use a {hash tag}).',
   },
   {
@@ -36,6 +39,7 @@ export const CLUSTER: Signature[] = [
     pattern: /\bREADONLY\b[^\n]{0,120}|can'?t write against a read only (?:replica|slave)/,
     weight: 3, redisContext: true,
     example: "redis.exceptions.ReadOnlyError: You can't write against a read only replica.",
+    fixture: "clients/celery/readonly-replica.txt",
     explain: 'A write reached a replica: the app uses the reader endpoint, or a node address that became a replica after a failover.',
   },
 ];
@@ -49,7 +53,7 @@ CLUSTER.push({
   pattern: /signalled by the server:? -? ?(?:Moved|Ask):? \d{1,5}/i,
   weight: 3, redisContext: true,
   example: 'RequestError: An error was signalled by the server: - Moved: 14278 127.0.0.1:41709',
-  fixture: 'clients/valkey-glide/cluster-redirect.txt',
+  fixture: "clients/valkey-glide/cluster-redirect.txt",
   explain: 'The key lives on another shard: the group has cluster mode enabled and the client is not a cluster client.',
 });
 
@@ -61,7 +65,7 @@ export const UNDECIDABLE: Signature[] = [
     pattern: /startHandshake|readHandshakeRecord|do_handshake|SSLErrorWaitReadable/,
     weight: 1,
     example: '\tat java.base/sun.security.ssl.SSLSocketImpl.startHandshake(SSLSocketImpl.java:455)',
-    fixture: 'java/jsse/tls-to-plaintext-stock-timeout.txt',
+    fixture: "java/jsse/no-redis-context-pkix.txt",
     explain: 'A stack frame inside the TLS handshake: a timeout raised here means TCP connected but the server never answered the ClientHello.',
   },
   {
@@ -71,6 +75,7 @@ export const UNDECIDABLE: Signature[] = [
     pattern: /Failed to refresh slots cache|could not initialize slots|ClusterAllFailedError|None of the startup nodes/i,
     weight: 1, redisContext: true,
     example: 'ClusterAllFailedError: Failed to refresh slots cache.',
+    fixture: "clients/ioredis/cluster-client-auth-missing.txt",
     explain: 'A cluster client could not fetch the slot map from any node. The transport error behind it (TLS, network, auth) decides; the probe or the live check can tell.',
   },
   {
@@ -79,7 +84,8 @@ export const UNDECIDABLE: Signature[] = [
     keywords: ['maxretriesperrequesterror', 'reached the max retries per request limit'],
     pattern: /MaxRetriesPerRequestError|Reached the max retries per request limit/i,
     weight: 1, redisContext: true,
-    example: 'MaxRetriesPerRequestError: Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.',
+    example: "self.flushQueue(new errors_1.MaxRetriesPerRequestError(maxRetriesPerRequest));",
+    fixture: "clients/ioredis/connection-refused.txt",
     explain: 'ioredis gave up on a command after reconnecting repeatedly; the first connection error above it is the cause.',
   },
   {
@@ -89,6 +95,7 @@ export const UNDECIDABLE: Signature[] = [
     pattern: /Connection is closed/i,
     weight: 1, redisContext: true,
     example: 'Error: Connection is closed.',
+    fixture: "cited: redis/ioredis CONNECTION_CLOSED_ERROR_MSG (\"Connection is closed.\")",
     explain: "ioredis hides the real cause behind 'Connection is closed.'; the first 'error' event (ECONNREFUSED, ERR_SSL_..., ETIMEDOUT) says what happened.",
   },
 ];

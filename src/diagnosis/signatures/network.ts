@@ -9,6 +9,7 @@ export const NETWORK: Signature[] = [
     pattern: /\bETIMEDOUT\b/,
     weight: 2,
     example: 'Error: connect ETIMEDOUT',
+    fixture: "clients/ioredis/tls-to-plaintext-timeout.txt",
     explain: 'The TCP connect timed out: a security group, NACL, subnet route or a Lambda outside the VPC. From a TLS socket it may also be a plaintext server that never answered the ClientHello.',
   },
   {
@@ -18,6 +19,7 @@ export const NETWORK: Signature[] = [
     pattern: /Timeout connecting to server/i,
     weight: 2,
     example: 'redis.exceptions.TimeoutError: Timeout connecting to server',
+    fixture: "clients/redis-py/asyncio-tls-to-plaintext-timeout.txt",
     explain: 'redis-py could not finish connecting in time. The frames above say whether TCP or the TLS handshake stalled.',
   },
   {
@@ -26,7 +28,8 @@ export const NETWORK: Signature[] = [
     keywords: ['connection timed out', 'connect timed out', 'timed out connecting to', 'operation timed out'],
     pattern: /Connection timed out|connect timed out|Timed out connecting to|Operation timed out/i,
     weight: 2,
-    example: 'redis.exceptions.TimeoutError: Error 110 connecting to 10.0.1.5:6379. Connection timed out.',
+    example: "[org.springframework.data.redis.RedisConnectionFailureException: java.net.SocketTimeoutException: connect timed out; nested exception is redis.clients.jedis.exceptions.JedisConnectionException: java.net.SocketTimeoutException: connect timed out]",
+    fixture: "cited/jedis/network-timeout-connect-timed-out.txt",
     explain: 'The TCP connect timed out: nothing answered at that address (security group, routing, VPC).',
   },
   {
@@ -36,6 +39,7 @@ export const NETWORK: Signature[] = [
     pattern: /dial tcp [^\n]{1,300}i\/o timeout/i,
     weight: 3,
     example: 'dial tcp 10.0.1.5:6379: i/o timeout',
+    fixture: "cited: golang/go net.OpError for a dial that times out",
     explain: "Go's dialer timed out: the TCP connect got no answer.",
   },
   {
@@ -45,6 +49,7 @@ export const NETWORK: Signature[] = [
     pattern: /ConnectTimeout/,
     weight: 2,
     example: 'UnableToConnect on prd-redis.abc123.ng.0001.use1.cache.amazonaws.com:6379/Interactive, Initializing/NotStarted, last: NONE, origin: BeginConnectAsync, outstanding: 0, last-read: 0s ago, last-write: 0s ago, keep-alive: 60s, state: Connecting, mgr: 10 of 10 available, last-heartbeat: never, global: 0s ago, v: 2.6.122.38350, ConnectTimeout',
+    fixture: "cited: StackExchange/StackExchange.Redis UnableToConnect messages ending in ConnectTimeout",
     explain: 'StackExchange.Redis timed out connecting.',
   },
   {
@@ -54,7 +59,7 @@ export const NETWORK: Signature[] = [
     pattern: /ConnectionTimeoutError/,
     weight: 2,
     example: 'Redis Client Error ConnectionTimeoutError: Connection timeout',
-    fixture: 'clients/node-redis/tls-to-plaintext-timeout.txt',
+    fixture: "clients/node-redis/tls-to-plaintext-timeout.txt",
     explain: 'node-redis could not finish connecting in time (TCP connect, or the TLS handshake when the socket is a TLSSocket).',
   },
   {
@@ -64,7 +69,7 @@ export const NETWORK: Signature[] = [
     pattern: /Redis::TimeoutError/,
     weight: 2,
     example: "lib/redis/client.rb:398:in `rescue in establish_connection': Error connecting to Redis on localhost:33331 (Redis::TimeoutError) (Redis::CannotConnectError)",
-    fixture: 'clients/redis-rb/tls-to-plaintext-timeout.txt',
+    fixture: "clients/redis-rb/tls-to-plaintext-timeout.txt",
     explain: 'redis-rb timed out connecting; the frames above say whether the TCP connect or the TLS handshake stalled.',
   },
   {
@@ -74,7 +79,7 @@ export const NETWORK: Signature[] = [
     pattern: /Resource temporarily unavailable/i,
     weight: 1,
     example: 'Could not connect to Redis server at localhost:33331: Resource temporarily unavailable at /srv/app/src/pl_app.pl line 24.',
-    fixture: 'clients/perl-redis/tls-to-plaintext-timeout.txt',
+    fixture: "clients/perl-redis/tls-to-plaintext-timeout.txt",
     explain: 'The connection attempt did not complete in time (EAGAIN): a TCP connect or a TLS handshake that got no answer.',
   },
   {
@@ -84,7 +89,7 @@ export const NETWORK: Signature[] = [
     pattern: /\/<unresolved>:\d{1,5}/,
     weight: 3,
     example: 'io.lettuce.core.RedisConnectionException: Unable to connect to AZJAPNAJERED13476SIT0001.redis.cache.windows.net/<unresolved>:6380',
-    fixture: 'cited/lettuce/dns-failure-unresolved.txt',
+    fixture: "cited/lettuce/dns-failure-unresolved.txt",
     explain: 'The JVM could not resolve the host name (Lettuce and Netty print it as host/<unresolved>:port).',
   },
   {
@@ -93,7 +98,8 @@ export const NETWORK: Signature[] = [
     keywords: ['econnrefused', 'connection refused', 'actively refused', 'error 111 connecting'],
     pattern: /ECONNREFUSED|Connection refused|actively refused|Error 111 connecting/i,
     weight: 3,
-    example: 'redis.exceptions.ConnectionError: Error 111 connecting to 127.0.0.1:6390. Connection refused.',
+    example: "code: 'ECONNREFUSED',",
+    fixture: "clients/node-redis/cluster-client-connection-refused.txt",
     explain: 'Nothing listens at that host and port (wrong port, wrong host, server down).',
   },
   {
@@ -102,7 +108,8 @@ export const NETWORK: Signature[] = [
     keywords: ['enotfound', 'eai_again', 'name or service not known', 'nodename nor servname', 'no such host', 'temporary failure in name resolution', 'unknownhostexception', 'name does not resolve', 'could not resolve host', 'failed to lookup address', 'no address associated with hostname'],
     pattern: /ENOTFOUND|EAI_AGAIN|Name or service not known|nodename nor servname|no such host|Temporary failure in name resolution|UnknownHostException|Name does not resolve|Could not resolve host|failed to lookup address|No address associated with hostname/i,
     weight: 3,
-    example: 'redis.exceptions.ConnectionError: Error -2 connecting to prd-redis.invalid:6379. Name or service not known.',
+    example: "code: 'ENOTFOUND',",
+    fixture: "clients/node-redis/dns-failure.txt",
     explain: 'The host name does not resolve: a typo, a deleted group, or private DNS not reachable from where the app runs.',
   },
   {
@@ -111,7 +118,8 @@ export const NETWORK: Signature[] = [
     keywords: ['getaddrinfo ', 'getaddrinfo:', 'error -2 connecting', 'error -3 connecting', 'error -5 connecting'],
     pattern: /getaddrinfo|Error -[235] connecting/i,
     weight: 2,
-    example: 'getaddrinfo ENOTFOUND prd-redis.invalid',
+    example: "Redis Client Error Error: getaddrinfo ENOTFOUND redis.prd.example.invalid",
+    fixture: "clients/node-redis/dns-failure.txt",
     explain: 'The resolver could not resolve the host name.',
   },
 ];

@@ -9,7 +9,8 @@ export const TLS_MISMATCH: Signature[] = [
     keywords: ['[ssl: wrong_version_number]'],
     pattern: /\[SSL: WRONG_VERSION_NUMBER\][^\n]{0,120}/,
     weight: 3, impliesTlsClient: true, supersedes: ['openssl-wrong-version'],
-    example: 'redis.exceptions.ConnectionError: Error 1 connecting to prd-redis.abc123.ng.0001.apne1.cache.amazonaws.com:6379. [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000).',
+    example: "ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:992)",
+    fixture: "clients/celery/tls-to-plaintext-elasticache.txt",
     explain: "Python's ssl module read a reply that is not a TLS record: the server answered the ClientHello in plaintext.",
   },
   {
@@ -19,6 +20,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /ERR_SSL_WRONG_VERSION_NUMBER/,
     weight: 3, impliesTlsClient: true, supersedes: ['openssl-wrong-version'],
     example: "code: 'ERR_SSL_WRONG_VERSION_NUMBER'",
+    fixture: "clients/node-redis/cluster-client-tls-to-plaintext-elasticache.txt",
     explain: "Node's TLS socket read a plaintext reply where a TLS record was expected.",
   },
   {
@@ -28,6 +30,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /wrong version number/i,
     weight: 2, impliesTlsClient: true,
     example: 'error:0A00010B:SSL routines::wrong version number',
+    fixture: "cited/redis-server-log/plaintext-client-wrong-version-openssl3.txt",
     explain: "OpenSSL's generic error for a first reply that is not TLS (a plaintext server answered the ClientHello).",
   },
   {
@@ -37,6 +40,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /record layer failure/i,
     weight: 2, impliesTlsClient: true,
     example: '[SSL] record layer failure (_ssl.c:1000)',
+    fixture: "cited: openssl/openssl ssl/ssl_err.c SSL_R_RECORD_LAYER_FAILURE (OpenSSL 3.2+)",
     explain: 'OpenSSL 3.2+ wording for a reply that is not a TLS record.',
   },
   {
@@ -46,6 +50,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /packet[ _]length[ _]too[ _]long/i,
     weight: 2, impliesTlsClient: true,
     example: '[SSL: PACKET_LENGTH_TOO_LONG] packet length too long (_ssl.c:1000)',
+    fixture: "cited: openssl/openssl ssl/ssl_err.c SSL_R_PACKET_LENGTH_TOO_LONG",
     explain: 'The first bytes of the reply, read as a TLS record header, give an impossible length: the server spoke plaintext.',
   },
   {
@@ -55,6 +60,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /first record does not look like a TLS handshake/i,
     weight: 3, impliesTlsClient: true,
     example: 'tls: first record does not look like a TLS handshake',
+    fixture: "go/go-redis/no-redis-context-first-record.txt",
     explain: "Go's crypto/tls read a plaintext reply to its ClientHello.",
   },
   {
@@ -64,6 +70,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /(?:Unsupported or unrecognized|Unrecognized) SSL message/i,
     weight: 3, impliesTlsClient: true,
     example: 'javax.net.ssl.SSLException: Unsupported or unrecognized SSL message',
+    fixture: "java/jsse/no-redis-context-unrecognized-ssl.txt",
     explain: "Java's TLS stack read a plaintext reply to its ClientHello.",
   },
   {
@@ -73,6 +80,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /InvalidContentType/,
     weight: 2, impliesTlsClient: true,
     example: 'received corrupt message of type InvalidContentType',
+    fixture: "cited: rustls/rustls InvalidMessage::InvalidContentType",
     explain: 'rustls received a record that is not TLS: the server spoke plaintext.',
   },
   {
@@ -82,6 +90,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /unknown command ['"`]\\(?:x16\\x03|u0016)/i,
     weight: 3, redisContext: true, impliesTlsClient: true,
     example: "-ERR unknown command '\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xfc\\x03\\x03', with args beginning with:",
+    fixture: "cited: redisson/redisson#5185 (its hex dump decodes to this reply)",
     explain: 'A plaintext Redis server (ElastiCache without in-transit encryption) answered a TLS ClientHello with -ERR.',
   },
   {
@@ -90,7 +99,8 @@ export const TLS_MISMATCH: Signature[] = [
     keywords: ['2d 45 52 52 20 75 6e 6b 6e 6f 77 6e', '2d4552522075', '2d455252 20756e6b'],
     pattern: /2d ?45 ?52 ?52 ?20 ?75 ?6e ?6b/i,
     weight: 2, redisContext: true, impliesTlsClient: true,
-    example: '|00000000| 2d 45 52 52 20 75 6e 6b 6e 6f 77 6e 20 63 6f 6d |-ERR unknown com|',
+    example: "io.netty.handler.ssl.NotSslRecordException: not an SSL/TLS record: 2d45525220756e6b6e6f776e20636f6d6d616e642027160303272c2077697468206172677320626567696e6e696e6720776974683a200d0a",
+    fixture: "java/netty/tls-to-plaintext-not-ssl-record.txt",
     explain: 'A hex dump of "-ERR unknown command" received where a TLS handshake was expected: a plaintext Redis answered the ClientHello.',
   },
   {
@@ -100,7 +110,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /oversized record received with length \d{1,6}/i,
     weight: 3, impliesTlsClient: true,
     example: 'tls: oversized record received with length 21024',
-    fixture: 'cited/go-crypto-tls/tls-to-plaintext-oversized-record.txt',
+    fixture: "cited/go-crypto-tls/tls-to-plaintext-oversized-record.txt",
     explain: "Older Go read the plaintext reply's first bytes as a TLS record header with an impossible length: the server spoke plaintext.",
   },
   {
@@ -110,7 +120,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /NotSslRecordException|not an SSL\/TLS record/i,
     weight: 3, impliesTlsClient: true,
     example: 'io.netty.handler.ssl.NotSslRecordException: not an SSL/TLS record: 2d455252',
-    fixture: 'java/netty/',
+    fixture: "cited/redisson/tls-to-plaintext-not-ssl-record.txt",
     explain: "Netty's SslHandler (Lettuce, Redisson) received bytes that are not TLS: the server answered in plaintext.",
   },
   {
@@ -119,7 +129,8 @@ export const TLS_MISMATCH: Signature[] = [
     keywords: ['the handshake operation timed out'],
     pattern: /The handshake operation timed out/i,
     weight: 2, impliesTlsClient: true,
-    example: 'TimeoutError: _ssl.c:989: The handshake operation timed out',
+    example: "TimeoutError: _ssl.c:975: The handshake operation timed out",
+    fixture: "clients/celery/tls-to-plaintext-timeout.txt",
     explain: 'The TCP connection worked, but the server never answered the TLS ClientHello: a plaintext server waits for a newline that never comes.',
   },
   {
@@ -128,7 +139,8 @@ export const TLS_MISMATCH: Signature[] = [
     keywords: ['tls handshake timeout', 'handshake timed out', 'sslhandshaketimeoutexception', 'handshake timeout'],
     pattern: /(?:TLS handshake timeout|handshake timed out|SslHandshakeTimeoutException|handshake timeout)/i,
     weight: 2, impliesTlsClient: true,
-    example: 'net/http: TLS handshake timeout',
+    example: "TLS handshake timeout",
+    fixture: "go/redigo/tls-to-plaintext-stock-handshake-timeout.txt",
     explain: 'The TCP connection worked, but the server never answered the TLS ClientHello (a plaintext server stays silent).',
   },
 
@@ -140,6 +152,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /got ["']\\(?:u0015|x15)["']|\\x15\\x03\\x0[0-4]/i,
     weight: 3, redisContext: true,
     example: 'Protocol error, got "\\u0015" as reply type byte',
+    fixture: "cited/ioredis/plaintext-to-tls-protocol-error-0x15.txt",
     explain: 'The reply started with byte 0x15, a TLS alert record: a plaintext client reached a TLS server.',
   },
   {
@@ -149,7 +162,8 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /Error accepting a client connection:[^\n]{0,300}(?:wrong version number|http request|packet length too long|unknown protocol|record layer failure|unexpected eof)/i,
     weight: 3, redisContext: true,
     supersedes: ['openssl-wrong-version', 'openssl-packet-length-too-long', 'openssl-record-layer-failure'],
-    example: 'Error accepting a client connection: error:0A00010B:SSL routines::wrong version number (conn: fd=8)',
+    example: "8202:M 03 Dec 2026 17:41:09.097 # Error accepting a client connection: error:0A00010B:SSL routines::wrong version number",
+    fixture: "clients/redis-server/plaintext-client-on-tls-port.txt",
     explain: "The Redis server's own log: a client spoke plaintext to its TLS port.",
   },
   {
@@ -158,7 +172,8 @@ export const TLS_MISMATCH: Signature[] = [
     keywords: ['connection reset', 'econnreset'],
     pattern: /Connection reset(?: by peer)?|ECONNRESET/i,
     weight: 1,
-    example: "redis.exceptions.ConnectionError: Error while reading from 127.0.0.1:6380 : (104, 'Connection reset by peer')",
+    example: "code: 'ECONNRESET',",
+    fixture: "clients/node-redis/plaintext-to-tls.txt",
     explain: 'The server closed the connection right after connect. A TLS-only server does that to a plaintext client; a proxy or load balancer can too.',
   },
   {
@@ -168,6 +183,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /Connection closed by server/i,
     weight: 1,
     example: 'redis.exceptions.ConnectionError: Connection closed by server.',
+    fixture: "cited: redis/redis-py redis/connection.py SERVER_CLOSED_CONNECTION_ERROR",
     explain: 'The server closed the socket without a Redis reply: typical of a plaintext client at a TLS-only endpoint.',
   },
   {
@@ -177,6 +193,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /Socket closed unexpectedly/i,
     weight: 1,
     example: 'SocketClosedUnexpectedlyError: Socket closed unexpectedly',
+    fixture: "clients/node-redis/plaintext-to-tls.txt",
     explain: 'node-redis lost the socket before a reply: typical of a plaintext client at a TLS-only endpoint.',
   },
   {
@@ -186,6 +203,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /Server closed the connection/i,
     weight: 1,
     example: 'Error: Server closed the connection',
+    fixture: "cited: redis/hiredis \"Server closed the connection\" (redis-cli prints hiredis errors as \"Error: ...\")",
     explain: 'redis-cli saw the server hang up without a reply: a TLS-only endpoint does this to a plaintext client.',
   },
   {
@@ -195,6 +213,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /Unexpected end of stream/i,
     weight: 1,
     example: 'redis.clients.jedis.exceptions.JedisConnectionException: Unexpected end of stream.',
+    fixture: "cited: redis/jedis RedisInputStream.ensureFill",
     explain: 'Jedis read end-of-stream where a reply was expected: typical of a plaintext client at a TLS-only endpoint.',
   },
   {
@@ -204,7 +223,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /socket error on read socket|Redis server went away|read error on connection|Error while reading line from the server/i,
     weight: 1, redisContext: true,
     example: 'PHP Fatal error:  Uncaught RedisException: socket error on read socket in /srv/app/src/php_ext_app.php:33',
-    fixture: 'clients/phpredis/plaintext-to-tls.txt',
+    fixture: "clients/phpredis/plaintext-to-tls.txt",
     explain: 'The server closed the connection without a Redis reply: typical of a plaintext client at a TLS-only endpoint.',
   },
   {
@@ -214,7 +233,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /Disconnected by peer/i,
     weight: 1,
     example: 'Client("Disconnected by peer")',
-    fixture: 'cited/rustis/plaintext-to-tls-disconnected-by-peer.txt',
+    fixture: "cited/rustis/plaintext-to-tls-disconnected-by-peer.txt",
     explain: 'The server hung up right after connect: a TLS-only endpoint does that to a plaintext client.',
   },
   {
@@ -224,7 +243,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /: EOF\b/,
     weight: 1,
     example: 'unable to connect to redis: EOF',
-    fixture: 'cited/go-redis/plaintext-to-tls-eof-managed-redis.txt',
+    fixture: "cited/go-redis/plaintext-to-tls-eof-managed-redis.txt",
     explain: 'The server closed the connection before any reply (Go reports it as EOF): typical of a plaintext client at a TLS-only endpoint.',
   },
   {
@@ -234,7 +253,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /Read timed out|Timeout reading from|read tcp [^\n]{1,200}i\/o timeout/i,
     weight: 1,
     example: 'read tcp 172.24.x.x:46908->172.24.x.x:6379: i/o timeout',
-    fixture: 'cited/go-redis/plaintext-to-tls-cluster-read-timeout-elasticache.txt',
+    fixture: "cited/go-redis/plaintext-to-tls-cluster-read-timeout-elasticache.txt",
     explain: 'The connection opened but the first reply never came. A TLS-only ElastiCache endpoint can leave a plaintext client hanging like this; so can an overloaded server.',
   },
   {
@@ -244,6 +263,7 @@ export const TLS_MISMATCH: Signature[] = [
     pattern: /end of file reached|Connection closed prematurely|unexpected EOF/i,
     weight: 1,
     example: 'EOFError: end of file reached',
+    fixture: "cited: Ruby EOFError \"end of file reached\"; lettuce \"Connection closed prematurely\"; OpenSSL 3 \"unexpected eof while reading\"",
     explain: 'The server closed the connection before replying.',
   },
 ];

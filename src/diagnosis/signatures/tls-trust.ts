@@ -9,6 +9,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /unable to get (?:local )?issuer certificate|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true, supersedes: ['cert-verify-failed'],
     example: '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+    fixture: "cited: openssl X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, as Python prints it",
     explain: "The client has no CA certificate that signs the server's chain (CA bundle missing in the image, or a private CA).",
   },
   {
@@ -17,7 +18,8 @@ export const TLS_TRUST: Signature[] = [
     keywords: ['self-signed certificate', 'self signed certificate', 'self_signed_cert_in_chain', 'depth_zero_self_signed_cert'],
     pattern: /self[- ]signed certificate|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true, supersedes: ['cert-verify-failed'],
-    example: '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1006)',
+    example: "code: 'SELF_SIGNED_CERT_IN_CHAIN'",
+    fixture: "clients/node-redis/tls-untrusted-cert.txt",
     explain: 'The chain ends in a self-signed certificate the client does not trust (a private CA or an intercepting proxy).',
   },
   {
@@ -27,6 +29,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to verify the first certificate/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: "Error: unable to verify the first certificate code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'",
+    fixture: "cited: nodejs/node UNABLE_TO_VERIFY_LEAF_SIGNATURE (OpenSSL X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
     explain: "Node cannot build a chain from the server's certificate to a trusted root.",
   },
   {
@@ -36,6 +39,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /certificate signed by unknown authority/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: 'tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    fixture: "cited/go-redis/tls-untrusted-cert-self-signed-ca.txt",
     explain: "Go's crypto/tls does not trust the CA that signed the server certificate.",
   },
   {
@@ -45,6 +49,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /PKIX path building failed|unable to find valid certification path/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: 'sun.security.validator.ValidatorException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target',
+    fixture: "java/jsse/no-redis-context-pkix.txt",
     explain: "The JVM's trust store has no CA for the server certificate.",
   },
   {
@@ -54,6 +59,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /UnknownIssuer/,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: 'invalid peer certificate: UnknownIssuer',
+    fixture: "cited/rustls/tls-untrusted-cert-unknown-issuer.txt",
     explain: "rustls does not trust the issuer of the server's certificate.",
   },
   {
@@ -63,6 +69,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /RemoteCertificateChainErrors/,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: 'The remote certificate is invalid because of errors in the certificate chain: RemoteCertificateChainErrors',
+    fixture: "cited: dotnet/runtime SslPolicyErrors.RemoteCertificateChainErrors",
     explain: '.NET rejected the certificate chain (untrusted root or missing intermediate).',
   },
   {
@@ -72,6 +79,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /certificate has expired|CERT_HAS_EXPIRED|certificate expired/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true, supersedes: ['cert-verify-failed'],
     example: '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)',
+    fixture: "cited: openssl X509_V_ERR_CERT_HAS_EXPIRED",
     explain: 'A certificate in the chain has expired (or the client clock is wrong).',
   },
   {
@@ -80,7 +88,8 @@ export const TLS_TRUST: Signature[] = [
     keywords: ['certificate verify failed', 'certificate_verify_failed'],
     pattern: /certificate[ _]verify[ _]failed/i,
     weight: 2, impliesTlsClient: true, impliesTlsServer: true,
-    example: 'SSL_connect returned=1 errno=0 peeraddr=127.0.0.1:6380 state=error: certificate verify failed',
+    example: "Could not connect to Redis at localhost:46827: SSL_connect failed: certificate verify failed",
+    fixture: "clients/redis-cli/tls-untrusted-cert.txt",
     explain: "The client rejected the server certificate; the reason after the message tells whether it is trust or the name.",
   },
   {
@@ -90,7 +99,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /invalid peer certificate: ?(?:Expired|UnknownIssuer|BadSignature|[A-Za-z]{3,40})/,
     weight: 2, impliesTlsClient: true, impliesTlsServer: true,
     example: 'invalid peer certificate: Expired',
-    fixture: 'cited/redis-rs/tls-untrusted-cert-expired.txt',
+    fixture: "cited/redis-rs/tls-untrusted-cert-expired.txt",
     explain: "rustls rejected the server's certificate (expired, unknown issuer...).",
   },
   {
@@ -100,7 +109,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /Error accepting a client connection:[^\n]{0,300}alert (?:unknown ca|bad certificate|certificate expired|certificate unknown)/i,
     weight: 3, redisContext: true, supersedes: ['tls-alert-from-peer'],
     example: 'Error accepting a client connection: error:0A000418:SSL routines::tlsv1 alert unknown ca',
-    fixture: 'clients/redis-server/tls-client-rejects-certificate.txt',
+    fixture: "clients/redis-server/tls-client-rejects-certificate.txt",
     explain: "The Redis server's own log: clients reject its certificate (they do not trust the CA that signed it; with `certificate unknown`, a name mismatch is also possible).",
   },
   // --- name checks (tls-hostname-mismatch) ---
@@ -111,7 +120,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /did not match expected (?:name|CN)/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: "PHP Warning:  Redis::connect(): Peer certificate subjectAltName did not match expected name `127.0.0.1' in /srv/app/src/php_ext_app.php on line 18",
-    fixture: 'clients/phpredis/tls-hostname-mismatch.txt',
+    fixture: "clients/phpredis/tls-hostname-mismatch.txt",
     explain: "PHP's OpenSSL streams: the certificate is not valid for the host name or IP dialed.",
   },
   {
@@ -121,6 +130,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: ",
+    fixture: "clients/ioredis/tls-hostname-mismatch.txt",
     explain: 'The certificate is valid, but not for the name or IP address the client dialed.',
   },
   {
@@ -129,7 +139,8 @@ export const TLS_TRUST: Signature[] = [
     keywords: ['hostname mismatch', 'ip address mismatch'],
     pattern: /(?:Hostname|IP address) mismatch/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true, supersedes: ['cert-verify-failed'],
-    example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.1'. (_ssl.c:1006)",
+    example: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.1'. (_ssl.c:992)",
+    fixture: "clients/redis-py/asyncio-tls-hostname-mismatch.txt",
     explain: 'The certificate is valid, but not for the host name or IP the client dialed.',
   },
   {
@@ -138,7 +149,8 @@ export const TLS_TRUST: Signature[] = [
     keywords: ['certificate is valid for', "doesn't contain any ip sans"],
     pattern: /certificate is valid for [^\n]{1,400}, not |doesn't contain any IP SANs/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
-    example: 'x509: certificate is valid for master.prd-redis.abc123.apne1.cache.amazonaws.com, not 10.0.1.5',
+    example: "x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs",
+    fixture: "go/go-redis/tls-hostname-mismatch-ip.txt",
     explain: 'The certificate is valid for other names than the one dialed (an IP, a CNAME, a node address).',
   },
   {
@@ -147,7 +159,8 @@ export const TLS_TRUST: Signature[] = [
     keywords: ['no subject alternative names', 'no subject alternative dns name', 'no name matching'],
     pattern: /No subject alternative (?:names|DNS name) (?:matching|present)|No name matching/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
-    example: 'java.security.cert.CertificateException: No subject alternative names matching IP address 10.0.1.5 found',
+    example: "javax.net.ssl.SSLHandshakeException: No subject alternative names matching IP address 127.0.0.1 found",
+    fixture: "java/jsse/tls-hostname-mismatch-ip.txt",
     explain: "The certificate's names do not include the host or IP the JVM dialed.",
   },
   {
@@ -156,7 +169,8 @@ export const TLS_TRUST: Signature[] = [
     keywords: ['remotecertificatenamemismatch'],
     pattern: /RemoteCertificateNameMismatch/,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
-    example: 'The remote certificate was rejected by the provided RemoteCertificateValidationCallback: RemoteCertificateNameMismatch',
+    example: "Status unavailable, waiting for recovery. The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch",
+    fixture: "cited/freeredis/tls-hostname-mismatch-wildcard.txt",
     explain: '.NET rejected the certificate because its names do not include the host dialed.',
   },
   {
@@ -166,6 +180,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /NotValidForName/,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: 'invalid peer certificate: NotValidForName',
+    fixture: "cited: rustls/rustls CertificateError::NotValidForName",
     explain: 'rustls: the certificate is not valid for the name dialed.',
   },
   {
@@ -175,6 +190,7 @@ export const TLS_TRUST: Signature[] = [
     pattern: /does not match the server certificate/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: 'hostname "127.0.0.1" does not match the server certificate',
+    fixture: "cited: ruby/openssl OpenSSL::SSL::SSLSocket#post_connection_check",
     explain: "Ruby's OpenSSL binding: the certificate is not valid for the host dialed.",
   },
 ];
@@ -188,7 +204,7 @@ export const TLS_HANDSHAKE: Signature[] = [
     pattern: /Error accepting a client connection:[^\n]{0,300}(?:unsupported protocol|no shared cipher|version too low|no suitable signature|peer did not return a certificate|certificate required)/i,
     weight: 3, redisContext: true, supersedes: ['tls-unsupported-protocol', 'tls-certificate-required'],
     example: 'Error accepting a client connection: error:0A000102:SSL routines::unsupported protocol',
-    fixture: 'java/server-log/tls-client-protocol-unsupported.txt',
+    fixture: "java/server-log/tls-client-protocol-unsupported.txt",
     explain: "The Redis server's own log: clients reach its TLS port but cannot agree on a TLS version or cipher, or send no client certificate.",
   },
   {
@@ -198,7 +214,7 @@ export const TLS_HANDSHAKE: Signature[] = [
     pattern: /remote error: tls: [a-z ]{3,60}|alert (?:unknown ca|bad certificate|certificate unknown)/i,
     weight: 2, impliesTlsClient: true, impliesTlsServer: true,
     example: 'getting command info: remote error: tls: unknown certificate authority',
-    fixture: 'cited/go-redis/tls-handshake-remote-unknown-ca-mtls.txt',
+    fixture: "cited/go-redis/tls-handshake-remote-unknown-ca-mtls.txt",
     explain: 'The server sent a TLS alert: it speaks TLS and refused this client (often a client certificate it does not trust, in mutual TLS).',
   },
   {
@@ -208,6 +224,7 @@ export const TLS_HANDSHAKE: Signature[] = [
     pattern: /alert handshake failure|Received fatal alert: handshake_failure|remote error: tls: handshake failure/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: '[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:1006)',
+    fixture: "cited: openssl SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE",
     explain: 'The server answered with a TLS alert: it speaks TLS, but refused this handshake (ciphers, versions, client certificate).',
   },
   {
@@ -216,7 +233,8 @@ export const TLS_HANDSHAKE: Signature[] = [
     keywords: ['alert protocol version', 'received fatal alert: protocol_version', 'tlsv1_alert_protocol_version'],
     pattern: /alert protocol version|Received fatal alert: protocol_version|TLSV1_ALERT_PROTOCOL_VERSION/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
-    example: '[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:1006)',
+    example: "javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version",
+    fixture: "java/jsse/tls-handshake-failure-protocol-version.txt",
     explain: 'The server speaks TLS but not the protocol version the client offered (e.g. a client limited to TLS 1.0/1.1).',
   },
   {
@@ -226,6 +244,7 @@ export const TLS_HANDSHAKE: Signature[] = [
     pattern: /alert certificate required|ALERT_CERTIFICATE_REQUIRED|certificate required|peer did not return a certificate/i,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: '[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required (_ssl.c:2580)',
+    fixture: "cited: openssl SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED",
     explain: 'The server requires a client certificate (mutual TLS) and the client sent none.',
   },
   {
@@ -234,7 +253,8 @@ export const TLS_HANDSHAKE: Signature[] = [
     keywords: ['unsupported protocol', 'no protocols available', 'protocol version not supported', 'no shared cipher', 'no cipher match', 'no_ciphers_available'],
     pattern: /unsupported protocol|no protocols available|protocol version not supported|no shared cipher|no cipher match|NO_CIPHERS_AVAILABLE/i,
     weight: 2, impliesTlsClient: true,
-    example: '[SSL: UNSUPPORTED_PROTOCOL] unsupported protocol (_ssl.c:1006)',
+    example: "remote error: tls: protocol version not supported",
+    fixture: "go/go-redis/tls-handshake-failure-protocol-version.txt",
     explain: 'Client and server share no TLS version or cipher.',
   },
   {
@@ -243,7 +263,8 @@ export const TLS_HANDSHAKE: Signature[] = [
     keywords: ['handshake failure', 'ssl handshake failed', 'sslhandshakeexception', 'failed to enable crypto', 'switching to encrypted communication'],
     pattern: /handshake failure|SSL handshake failed|SSLHandshakeException|Failed to enable crypto|switching to encrypted communication/i,
     weight: 1, impliesTlsClient: true,
-    example: 'javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake',
+    example: "javax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version",
+    fixture: "java/jsse/tls-handshake-failure-protocol-version.txt",
     explain: 'The TLS handshake failed; the detail after it says why.',
   },
 ];

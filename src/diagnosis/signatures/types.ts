@@ -21,8 +21,11 @@ export interface Signature {
   weight: 1 | 2 | 3;
   /** A line this signature matches, copied from a real fixture (see `fixture`). */
   example: string;
-  /** Fixture file (relative to test/fixtures/) the example was taken from, or a citation. */
-  fixture?: string;
+  /**
+   * Evidence that a real library prints it: a committed fixture file (relative to test/fixtures/) in which the
+   * pattern matches, or `cited: …` naming the library source or public thread where the text comes from.
+   */
+  fixture: string;
   /** Short explanation for people. */
   explain: string;
   /** The line itself is Redis (reply words, Redis server log): counts as Redis context. */
