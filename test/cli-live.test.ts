@@ -76,3 +76,32 @@ describe('redis-diagnose --live', () => {
     }
   });
 });
+
+describe('redis-diagnose --terraform-dir DIR --live', () => {
+  it('prints the plan, warnings first, and diffs that git apply accepts in DIR (seed: engine 6.2.6)', async () => {
+    const { cpSync, mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'rd-tf-'));
+    try {
+      cpSync(new URL('./fixtures/terraform/seed', import.meta.url).pathname, dir, { recursive: true });
+      await run('git', ['init', '-q'], { cwd: dir });
+      const { stdout } = await cli(['--json', '--live', '--terraform-dir', dir, SEED]);
+      const report = JSON.parse(stdout);
+      expect(report.fix.warnings[0]).toMatch(/replace/i);
+      const changes = report.fix.terraformChanges as { diff: string; alternative?: boolean }[];
+      expect(changes.length).toBeGreaterThanOrEqual(2);
+      // The main path's diffs apply one after the other, each against the result of the previous step.
+      for (const [i, change] of changes.filter((c) => !c.alternative).entries()) {
+        const patch = join(dir, `step-${i}.patch`);
+        writeFileSync(patch, change.diff);
+        await run('git', ['apply', '--check', patch], { cwd: dir });
+        await run('git', ['apply', patch], { cwd: dir });
+      }
+      const text = (await cli(['--live', '--terraform-dir', dir, SEED])).stdout;
+      expect(text.indexOf('## Warnings')).toBeLessThan(text.indexOf('## Terraform'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
