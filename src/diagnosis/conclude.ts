@@ -233,7 +233,7 @@ function defaultNextChecks(cause: CauseId, context: Context): string[] {
 }
 
 function summarize(cause: CauseId, confidence: Confidence, context: Context): string {
-  const where = context.endpoint ? `${context.endpoint.host}${context.endpoint.port ? `:${context.endpoint.port}` : ''}` : 'the endpoint';
+  const where = context.endpoint ? `the endpoint ${context.endpoint.host}${context.endpoint.port ? `:${context.endpoint.port}` : ''}` : 'the endpoint';
   const group = context.replicationGroupId ? ` (group ${context.replicationGroupId})` : '';
   const hedge = confidence === 'high' ? '' : 'Likely: ';
   switch (cause) {
@@ -252,7 +252,7 @@ function summarize(cause: CauseId, confidence: Confidence, context: Context): st
     case 'auth-not-enabled':
       return `${hedge}the client sends a password, but ${where}${group} has no AUTH configured.`;
     default:
-      return `${hedge}${CAUSE_TITLES[cause]}${context.endpoint ? ` (${where}${group})` : ''}.`;
+      return `${hedge}${CAUSE_TITLES[cause]}${context.endpoint ? ` (${where.replace(/^the endpoint /, '')}${group})` : ''}.`;
   }
 }
 

@@ -7,7 +7,7 @@ export const AUTH: Signature[] = [
     cause: 'auth-missing', family: 'auth',
     keywords: ['noauth'],
     pattern: /\bNOAUTH\b[^\n]{0,160}/,
-    weight: 3, redisContext: true,
+    weight: 3, redisContext: true, supersedes: ['auth-required-words'],
     example: "NOAUTH Authentication required.",
     fixture: "go/go-redis/auth-missing-noauth.txt",
     explain: 'The server requires a password (AUTH token or RBAC user) and the client sent none.',
