@@ -145,10 +145,12 @@ export function conclude(findingsIn: Finding[], context: Context, match: MatchRe
 
   // The host-name clue: plaintext-style names belong to groups created without in-transit encryption.
   const host = context.endpoint?.host;
+  let serverlessOverturn: string | undefined;
   if (context.hostStyle === 'serverless' && cause === 'tls-to-plaintext') {
     cause = 'unknown';
     confidence = 'low';
     reasons.unshift(`${host} is an ElastiCache Serverless endpoint, and serverless caches always use TLS, so the server is not plaintext.`);
+    serverlessOverturn = `A TLS "wrong version" error against ${host}, a serverless cache, which always speaks TLS: something between the client and the cache answers in plaintext.`;
     alternatives.push('Something between the client and the cache answers in plaintext: an HTTP proxy, a wrong port, or another service behind that name.');
     nextChecks.push('Probe the endpoint (--probe) to see what it really speaks.');
   } else if (cause === 'tls-to-plaintext' && context.hostStyle === 'plaintext') {
@@ -194,7 +196,7 @@ export function conclude(findingsIn: Finding[], context: Context, match: MatchRe
   nextChecks.push(...defaultNextChecks(cause, context));
   return {
     cause, confidence,
-    summary: capitalize(summarize(cause, confidence, context)),
+    summary: serverlessOverturn ?? capitalize(summarize(cause, confidence, context)),
     reasons: uniq(reasons), alternatives: uniq(alternatives), nextChecks: uniq(nextChecks),
   };
 }
@@ -251,6 +253,20 @@ function summarize(cause: CauseId, confidence: Confidence, context: Context): st
       return `${hedge}${where}${group} rejected the client's password or user name.`;
     case 'auth-not-enabled':
       return `${hedge}the client sends a password, but ${where}${group} has no AUTH configured.`;
+    case 'tls-handshake-failure':
+      return `${hedge}${where}${group} speaks TLS, but the handshake failed: the client and the server do not agree on the TLS version, the ciphers or a client certificate.`;
+    case 'network-timeout':
+      return `${hedge}the TCP connection to ${where}${group} timed out: nothing answered, which points at a security group, a subnet route, or an app outside the group's VPC.`;
+    case 'connection-refused':
+      return `${hedge}nothing listens at ${where}${group}: the wrong host or port, or the server is down.`;
+    case 'dns-failure':
+      return `${hedge}the host name of ${where} does not resolve: a typo, a deleted group, or private DNS the app cannot reach.`;
+    case 'cluster-redirect':
+      return `${hedge}${where}${group} has cluster mode enabled, and the client is not a cluster client: use the configuration endpoint with a cluster client.`;
+    case 'cluster-crossslot':
+      return `${hedge}a multi-key command spans several hash slots on ${where}${group}: in cluster mode the keys of one command must share a {hash tag}.`;
+    case 'readonly-replica':
+      return `${hedge}a write reached a read-only replica at ${where}${group}: use the primary endpoint for writes.`;
     default:
       return `${hedge}${CAUSE_TITLES[cause]}${context.endpoint ? ` (${where.replace(/^the endpoint /, '')}${group})` : ''}.`;
   }
