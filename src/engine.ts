@@ -1,4 +1,4 @@
-import { analyzeText, type Hints } from './diagnosis/analyze.js';
+import { analyzeText, RUN_LIVE_HINT, type Hints } from './diagnosis/analyze.js';
 import { refineWithLive } from './diagnosis/conclude-live.js';
 import type { LiveFacts } from './live/types.js';
 import type { LiveDeps } from './live/index.js';
@@ -43,6 +43,8 @@ export async function diagnose(req: DiagnoseRequest, deps: EngineDeps = {}): Pro
   if (req.live || req.probe) {
     live = await gatherLive(analysis.context, { live: !!req.live, probe: !!req.probe, requester, authorizer, ...(req.fresh ? { fresh: true } : {}) }, deps.live);
     diagnosis = refineWithLive(diagnosis, analysis.findings, analysis.context, live);
+    // The live check has run: do not tell the user to run it.
+    diagnosis = { ...diagnosis, nextChecks: diagnosis.nextChecks.filter((n) => !n.startsWith(RUN_LIVE_HINT)) };
   }
 
   const terraformAllowed = req.terraformDir || req.terraformHcl

@@ -5,6 +5,9 @@ import { normalize } from './normalize.js';
 import { redact } from './redact.js';
 import type { Context, Diagnosis, Finding, NormalizedText } from './types.js';
 
+/** The next step for a bare group id or endpoint, until the live check has run. */
+export const RUN_LIVE_HINT = 'Run with --live (AWS) and/or --probe';
+
 /** What the caller already knows (CLI flags, Slack command arguments). Wins over what the text says. */
 export interface Hints {
   group?: string;
@@ -51,7 +54,7 @@ export function analyzeText(text: string, hints: Hints = {}): Analysis {
       cause: 'unknown', confidence: 'low',
       summary: `No error text: a summary of ${what} needs the live check.`,
       reasons: [], alternatives: [],
-      nextChecks: ['Run with --live (AWS) and/or --probe (the endpoint itself) to see how clients must connect.'],
+      nextChecks: [`${RUN_LIVE_HINT} (the endpoint itself) to see how clients must connect (in Slack, "Re-check live").`],
     };
     if (context.hostStyle === 'plaintext') diagnosis.reasons.push(`${context.endpoint?.host} is a plaintext-style name: the group was created without in-transit encryption, so clients use redis:// (no TLS).`);
     if (context.hostStyle === 'tls') diagnosis.reasons.push(`${context.endpoint?.host} is a TLS-style name: the group has in-transit encryption, so clients use rediss:// (TLS).`);

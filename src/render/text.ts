@@ -88,7 +88,7 @@ function liveLines(live: LiveFacts): string[] {
   if (g) {
     out.push(
       `- ${g.kind === 'serverless' ? 'Serverless cache' : 'Group'} ${g.replicationGroupId} (${g.region}): TransitEncryptionEnabled=${fmt(g.transitEncryptionEnabled)}, ` +
-        `TransitEncryptionMode=${fmt(g.transitEncryptionMode)}, AuthTokenEnabled=${fmt(g.authTokenEnabled)}, ClusterEnabled=${fmt(g.clusterEnabled)}, ` +
+        `TransitEncryptionMode=${g.transitEncryptionEnabled === false ? 'none' : fmt(g.transitEncryptionMode)}, AuthTokenEnabled=${fmt(g.authTokenEnabled)}, ClusterEnabled=${fmt(g.clusterEnabled)}, ` +
         `engine ${g.engine ?? '?'} ${g.engineVersion ?? '?'}${g.status ? `, status ${g.status}` : ''}`,
     );
   }

@@ -113,5 +113,13 @@ export function planDnsFailure(p: PlanInput): void {
 
 export function planUnknown(p: PlanInput): void {
   const { b } = p;
-  b.step('No fix is proposed: the text does not match a known Redis connection error. Paste the whole error with its stack trace, or run with --live / --probe to check the group and the endpoint.');
+  // A group looked up with no error text (`/redis-diagnose prd-redis`): say how a client must connect to it.
+  if (p.group && p.group.transitEncryptionEnabled !== null) {
+    const tls = p.group.transitEncryptionEnabled === true;
+    const host = tls ? tlsHost(p) : currentHost(p);
+    b.step(`No error to fix here. To connect to ${p.group.replicationGroupId}: ${tls ? 'TLS (rediss://)' : 'plaintext (redis://)'} to ${host}:${p.port}${p.auth === 'token' ? ', with the AUTH token' : p.auth === 'rbac' ? ', as an RBAC user of its user group' : ''}.`);
+    addClient(p, `Connect to ${p.group.replicationGroupId} the way it is configured`, { tls, host });
+    return;
+  }
+  b.step('No fix is proposed: no known Redis connection error was found. Paste the whole error with its stack trace (the first error, before any retries, says the most); the live check (--live) and the probe (--probe) tell what the group and the endpoint really speak.');
 }
