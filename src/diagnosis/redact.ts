@@ -19,7 +19,8 @@ const RULES: Rule[] = [
   {
     // scheme://user:password@host or scheme://:password@host
     name: 'url-password',
-    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s:/@'"<>]{0,200}):([^\s@'"<>]{1,400})@/gi,
+    // The password runs to the last '@' of the URL: users paste unencoded passwords that contain '@'.
+    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s:/@'"<>]{0,200}):([^\s'"<>|]{1,400})@/gi,
     replace: (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`,
   },
   {

@@ -67,6 +67,11 @@ describe('redaction', () => {
     }
   });
 
+  it("hides a password that contains '@' (pasted unencoded) up to the host", () => {
+    const r = redact('REDIS_URL=rediss://:p@ss-w0rd@master.g1.abc123.euw1.cache.amazonaws.com:6380/0');
+    expect(r.text).toBe('REDIS_URL=rediss://:[REDACTED]@master.g1.abc123.euw1.cache.amazonaws.com:6380/0');
+  });
+
   it('keeps the user name and host of a URL, hiding only the password', () => {
     const a = analyzeText(`Error 111 connecting to rediss://svc-user:${SECRETS.urlPassword}@master.g1.abc123.euw1.cache.amazonaws.com:6380. Connection refused.`);
     expect(a.normalized.text).toContain('rediss://svc-user:[REDACTED]@master.g1.abc123.euw1.cache.amazonaws.com:6380');
