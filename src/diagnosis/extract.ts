@@ -9,7 +9,8 @@ const URL_RE = /\b((?:rediss?|valkeys?)):\/\/(?:[^\s@/'"<>]{0,400}@)?([A-Za-z0-9
 const ELASTICACHE_RE = /\b((?:[a-z0-9-]{1,63}\.){1,8}cache\.amazonaws\.com(?:\.cn)?)(?::(\d{1,5}))?/gi;
 // "connecting to host:port", "connect ECONNREFUSED 1.2.3.4:6379", "Could not connect to Redis at host:port", "dial tcp host:port"
 const PHRASE_RE = new RegExp(
-  String.raw`(?:connecting to|connect to|connection to|Redis(?: server)? at|dial tcp|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|reading from|writing to|peeraddr=|Unable to connect to)\s{1,3}(${HOST})(?:/[^\s:]{0,100})?(?::(\d{1,5}))?`,
+  // "connect to Redis at HOST": the host follows "at", not "connect to".
+  String.raw`(?:(?:connecting to|connect to|connection to)(?!\s{1,3}Redis(?: server)? at\b)|Redis(?: server)? at|dial tcp|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|reading from|writing to|peeraddr=|Unable to connect to)\s{1,3}(${HOST})(?:/[^\s:]{0,100})?(?::(\d{1,5}))?`,
   'gi',
 );
 const PHRASE_GUARD = /connect|Redis(?: server)? at|dial tcp|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|reading from|writing to|peeraddr=/i;
@@ -45,6 +46,8 @@ export function extractContext(match: MatchResult, hints: Hints): Extracted {
     const key = h;
     const existing = candidates.get(key);
     const bonus = isElastiCacheHost(h) ? 5 : 0;
+    // A bare word with no port ("redis", "server") is a weak reading of a phrase; a name or address with a port is not.
+    if (!p && !h.includes('.') && !h.includes(':')) score = Math.min(score, 0.5);
     if (existing) {
       existing.score += score;
       if (p && !existing.endpoint.port) existing.endpoint.port = p;

@@ -89,6 +89,16 @@ export const UNDECIDABLE: Signature[] = [
     explain: 'ioredis gave up on a command after reconnecting repeatedly; the first connection error above it is the cause.',
   },
   {
+    id: 'lettuce-unable-to-connect',
+    cause: 'unknown', family: 'undecidable', client: 'lettuce', language: 'java',
+    keywords: ['redisconnectionexception: unable to connect to'],
+    pattern: /RedisConnectionException: Unable to connect to/,
+    weight: 1, redisContext: true,
+    example: "Caused by: io.lettuce.core.RedisConnectionException: Unable to connect to AZJAPNAJERED13476SIT0001.redis.cache.windows.net/<unresolved>:6380",
+    fixture: "cited/lettuce/dns-failure-unresolved.txt",
+    explain: "Lettuce could not connect; the 'Caused by:' lines below it say why (TLS, network, DNS or AUTH).",
+  },
+  {
     id: 'connection-is-closed',
     cause: 'unknown', family: 'undecidable', client: 'ioredis', language: 'node',
     keywords: ['connection is closed'],
