@@ -21,8 +21,9 @@ const CENSOR = '[redacted]';
 const TEXT_PATTERNS: [RegExp, string][] = [
   // Slack bot/user/app/refresh tokens.
   [/\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{4,}/g, CENSOR],
-  // user:password@ in any URL (redis://, rediss://, https://).
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s@/]+@/gi, `$1:${CENSOR}@`],
+  // user:password@ in any URL (redis://, rediss://, https://). Like diagnosis/redact.ts, the password runs to the
+  // last '@': people paste unencoded passwords containing '@' or '/'.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@"'<>]*):[^\s"'<>|]{1,400}@/gi, `$1:${CENSOR}@`],
   // AWS access key ids.
   [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, CENSOR],
   // key=value and "key": "value" forms.

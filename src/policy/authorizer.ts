@@ -70,7 +70,7 @@ function byPolicy(policy: Policy, r: Requester, feature: Feature, t: KnownTarget
       miss(`this channel may not use ${FEATURE_WORDS[feature]}`);
       continue;
     }
-    const outOfScope = scopeMiss(b, t);
+    const outOfScope = scopeMiss(b, t, feature);
     if (outOfScope) {
       miss(outOfScope);
       continue;
@@ -85,7 +85,7 @@ function byPolicy(policy: Policy, r: Requester, feature: Feature, t: KnownTarget
 }
 
 /** Why the binding's accounts, regions or groups do not cover the target; undefined when they do. */
-function scopeMiss(b: Binding, t: KnownTarget): string | undefined {
+function scopeMiss(b: Binding, t: KnownTarget, feature: Feature): string | undefined {
   if (!b.accounts.includes('*')) {
     if (!t.accountId) return `the AWS account is not known, and this binding is limited to account${plural(b.accounts)} ${b.accounts.join(', ')}`;
     if (!b.accounts.includes(t.accountId)) return `account ${t.accountId} is not one this binding may look up (${b.accounts.join(', ')})`;
@@ -99,6 +99,10 @@ function scopeMiss(b: Binding, t: KnownTarget): string | undefined {
     if (t.groups.length === 0) return `the group id is not known, and this binding is limited to ${b.groups.join(', ')}`;
     const outside = t.groups.find((g) => !b.groups.some((p) => globMatch(p, g)));
     if (outside) return `group "${outside}" does not match this binding's pattern${plural(b.groups)} (${b.groups.join(', ')})`;
+  }
+  // A probe dials the host: a group id typed beside a CNAME or an IP says nothing about what gets dialed.
+  if (feature === 'probe' && t.unidentifiedHost && !(b.groups.includes('*') && b.regions.includes('*'))) {
+    return `${t.unidentifiedHost} names no ElastiCache group, and this binding may probe only ${b.groups.join(', ')} in ${b.regions.join(', ')}`;
   }
   return undefined;
 }

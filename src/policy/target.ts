@@ -14,6 +14,8 @@ export interface KnownTarget {
   groups: string[];
   /** `host:port` as safe to show: no scheme, no user info. */
   endpoint?: string;
+  /** The endpoint's host when it names no ElastiCache group (a CNAME, an IP): a probe would dial something unidentified. */
+  unidentifiedHost?: string;
 }
 
 export interface TargetContext {
@@ -37,7 +39,11 @@ export function knowTarget(target: Target, ctx: TargetContext = {}): KnownTarget
     if (roleAccounts.length === 1) [accountId, accountFrom] = [roleAccounts[0], 'account-roles'];
     else if (roleAccounts.length === 0 && ctx.defaultAccount) [accountId, accountFrom] = [ctx.defaultAccount, 'policy-default'];
   }
-  return { ...(accountId ? { accountId, accountFrom } : {}), regions, groups, ...(target.endpoint ? { endpoint: safeEndpoint(target.endpoint) } : {}) };
+  return {
+    ...(accountId ? { accountId, accountFrom } : {}), regions, groups,
+    ...(target.endpoint ? { endpoint: safeEndpoint(target.endpoint) } : {}),
+    ...(host && !fromHost ? { unidentifiedHost: host } : {}),
+  };
 }
 
 /** `arn:aws:iam::123456789012:role/x` -> 123456789012 */

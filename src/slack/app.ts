@@ -68,7 +68,15 @@ function listen(server: Server, port: number, host?: string): Promise<number> {
 /** Socket Mode has no HTTP receiver: a small server keeps /healthz (and /metrics) on PORT for the platform. */
 function routesServer(routes: CustomRoute[]): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // `GET //` or `GET http://[` from a scanner: thrown here it would be an uncaught exception, and the bot would exit.
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('bad request\n');
+      return;
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const route = routes.find((r) => r.path === path && (Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toUpperCase()).includes(method));
     if (!route) {

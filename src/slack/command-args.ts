@@ -1,5 +1,6 @@
 // `/redis-diagnose [--private] [--region R] [--group G] [--endpoint E] [text | group id | endpoint | help]`
 import type { Hints } from '../diagnosis/analyze.js';
+import { redact } from '../diagnosis/redact.js';
 
 export type CommandArgs =
   | { kind: 'help' }
@@ -23,6 +24,11 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 /** Slack wraps host names and URLs as <http://host|host> or <http://host>: keep what the person typed. */
 function unlink(token: string): string {
   return token.replace(/<([^|>]+)(?:\|([^>]+))?>/g, (_m, url: string, label?: string) => (label ?? url).replace(/^mailto:/, ''));
+}
+
+/** A value repeated in a usage error: the person may have typed a password in it (rediss://:TOKEN@host). */
+function shown(value: string, max: number): string {
+  return redact(value).text.slice(0, max);
 }
 
 export function isGroupId(s: string): boolean {
@@ -63,14 +69,14 @@ export function parseCommandText(raw: string): CommandArgs {
     const example = flag === '--region' ? 'eu-west-1' : flag === '--group' ? 'prd-redis' : 'master.prd-redis.abc123.euw1.cache.amazonaws.com:6379';
     if (!value) return { kind: 'usage-error', message: `\`${flag}\` needs a value, e.g. \`${flag} ${example}\`.` };
     if (flag === '--region') {
-      if (!REGION.test(value)) return { kind: 'usage-error', message: `\`${value.slice(0, 40)}\` is not an AWS region code; use one like \`eu-west-1\` or \`ap-northeast-1\`.` };
+      if (!REGION.test(value)) return { kind: 'usage-error', message: `\`${shown(value, 40)}\` is not an AWS region code; use one like \`eu-west-1\` or \`ap-northeast-1\`.` };
       hints.region = value;
     } else if (flag === '--group') {
-      if (!isGroupId(value)) return { kind: 'usage-error', message: `\`${value.slice(0, 60)}\` is not a replication group id (lower-case letters, digits and hyphens, up to 40, starting with a letter).` };
+      if (!isGroupId(value)) return { kind: 'usage-error', message: `\`${shown(value, 60)}\` is not a replication group id (lower-case letters, digits and hyphens, up to 40, starting with a letter).` };
       hints.group = value;
     } else {
       const ep = asEndpoint(value);
-      if (!ep) return { kind: 'usage-error', message: `\`${value.slice(0, 80)}\` is not an endpoint; give a host name with an optional port, like \`${example}\`.` };
+      if (!ep) return { kind: 'usage-error', message: `\`${shown(value, 80)}\` is not an endpoint; give a host name with an optional port, like \`${example}\`.` };
       hints.endpoint = ep;
     }
   }

@@ -48,8 +48,25 @@ async function readTextFile(abs: string): Promise<string | undefined> {
   }
 }
 
-async function loadFile(root: string, rel: string): Promise<TfFile | undefined> {
-  const text = await readTextFile(path.join(root, rel));
+/**
+ * The file's real path when it lies inside the (real) Terraform directory. A checked-out repository may hold
+ * symlinks: one pointing outside must not make the bot read, and show in a diff, a file from elsewhere.
+ */
+async function realPathInside(realRoot: string, abs: string): Promise<{ real?: string; outside: boolean }> {
+  let real: string;
+  try {
+    real = await fs.realpath(abs);
+  } catch {
+    return { outside: false };
+  }
+  return real === realRoot || real.startsWith(realRoot + path.sep) ? { real, outside: false } : { outside: true };
+}
+
+async function loadFile(realRoot: string, rel: string, notes: string[]): Promise<TfFile | undefined> {
+  const { real, outside } = await realPathInside(realRoot, path.join(realRoot, rel));
+  if (outside) notes.push(`${rel} resolves outside the Terraform directory (a symlink); it was not read.`);
+  if (!real) return undefined;
+  const text = await readTextFile(real);
   if (text === undefined) return undefined;
   const parsed = await parseHcl(path.basename(rel), text);
   return { rel, text, json: parsed.json, error: parsed.error };
@@ -91,6 +108,7 @@ export async function loadTree(rootDir: string): Promise<TfTree> {
     tree.notes.push(`The Terraform directory ${rootDir} does not exist or is not a directory.`);
     return tree;
   }
+  const realRoot = await fs.realpath(root);
   let count = 0;
 
   const loadModuleDir = async (dir: string, depth: number): Promise<void> => {
@@ -101,7 +119,7 @@ export async function loadTree(rootDir: string): Promise<TfTree> {
     for (const e of await listDir(abs)) {
       if (e.dir || !e.name.endsWith('.tf')) continue;
       if (++count > MAX_FILES) { tree.notes.push(`Stopped reading after ${MAX_FILES} files.`); return; }
-      const f = await loadFile(root, toRel(path.join(dir, e.name)));
+      const f = await loadFile(realRoot, toRel(path.join(dir, e.name)), tree.notes);
       if (!f) continue;
       if (f.error) tree.notes.push(`${f.rel} is not valid HCL and was left alone: ${f.error}`);
       files.push(f);
@@ -128,13 +146,14 @@ export async function loadTree(rootDir: string): Promise<TfTree> {
         continue;
       }
       if (!e.name.endsWith('.tfvars')) continue;
-      const f = await loadFile(root, toRel(path.join(dir, e.name)));
+      const f = await loadFile(realRoot, toRel(path.join(dir, e.name)), tree.notes);
       if (f && !f.error) tree.tfvars.push(f);
     }
   };
   await walkVars('', 0);
 
-  const lockText = await readTextFile(path.join(root, '.terraform.lock.hcl'));
+  const lock = await realPathInside(realRoot, path.join(realRoot, '.terraform.lock.hcl'));
+  const lockText = lock.real ? await readTextFile(lock.real) : undefined;
   if (lockText !== undefined) tree.lock = { rel: '.terraform.lock.hcl', text: lockText };
   return tree;
 }
