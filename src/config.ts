@@ -2,6 +2,7 @@
 // The Config type is the contract; fields may be added, never renamed.
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { redact } from './diagnosis/redact.js';
 import { z } from 'zod';
 
 export interface Config {
@@ -75,7 +76,9 @@ function list(raw: string | undefined): string[] {
 }
 
 /** Shows a value in an error message only when it cannot be a secret, and never longer than 60 characters. */
-function shown(value: string): string {
+/** A bad value, shown back so the operator sees what was read: redacted first (it may hold a URL password). */
+function shown(raw: string): string {
+  const value = redact(raw).text;
   return value.length > 60 ? `'${value.slice(0, 57)}...'` : `'${value}'`;
 }
 

@@ -24,3 +24,17 @@ describe('log lines scrub URL passwords the way the paste redaction does', () =>
     expect(all).toContain('prd.example:6379');
   });
 });
+
+describe('configuration errors', () => {
+  it('never show a URL password back', async () => {
+    const { loadConfig } = await import('../../src/config.js');
+    let message = '';
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', PROBE_ALLOWED_HOSTS: 'redis://u:cfg-secret-pw@host' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/PROBE_ALLOWED_HOSTS/);
+    expect(message).not.toContain('cfg-secret-pw');
+  });
+});
