@@ -104,4 +104,18 @@ describe('flood', () => {
     expect(blocksText(posts[2]!.params.blocks)).toContain('3 Redis errors were pasted in this channel within 60 s');
     expect(await counter(h.metrics, 'redis_diagnose_duplicates_suppressed_total', { reason: 'flood' })).toBe(3);
   });
+
+  it('an @-mention is answered during a flood, even when its message event wins the claim', async () => {
+    const h = await bot({ limits: { floodMax: 1, floodWindowMs: 60_000 } });
+    for (let i = 0; i < 3; i++) {
+      await sendEvent(h.url, eventEnvelope(messageEvent({ channel: SUPPORT, text: `worker-${i} crashed:\n${SEED}` })));
+      await settle(h);
+    }
+    const before = fake.posted().length;
+    await sendEvent(h.url, eventEnvelope(messageEvent({ channel: SUPPORT, text: `<@UBOT00001> why does api-7 fail?\n${SEED}` })));
+    await settle(h);
+    const after = fake.posted();
+    expect(after).toHaveLength(before + 1);
+    expect(blocksText(after.at(-1)!.params.blocks)).toContain('tls-to-plaintext');
+  });
 });

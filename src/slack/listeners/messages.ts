@@ -127,7 +127,9 @@ async function handle(deps: SlackDeps, kind: 'message' | 'mention', e: MessageLi
     return;
   }
   // Mentions are explicit questions: they are not held back by the flood limit (but do not count toward it).
-  const flood = kind === 'message' ? await deps.guard.flood(e.channel) : 'reply';
+  // A message that mentions the bot is a question, whichever of its two events (message, app_mention) won the claim.
+  const mentionsBot = !!deps.bot.userId && (e.text ?? '').includes(`<@${deps.bot.userId}`);
+  const flood = kind === 'message' && !mentionsBot ? await deps.guard.flood(e.channel) : 'reply';
   if (flood === 'quiet') {
     log.info('flood: auto-replies paused in this channel for the rest of the window');
     return;
