@@ -5,9 +5,9 @@ import type { Context, Diagnosis, Finding } from './types.js';
 
 const WEAK_CONTEXT = 'the word Redis or Valkey';
 const HANDSHAKE_TIMEOUTS = new Set(['python-handshake-timeout', 'tls-handshake-timeout']);
-const GENERIC_TIMEOUTS = new Set(['redis-py-timeout-connecting', 'node-etimedout', 'errno-connection-timed-out', 'redis-rb-timeout-connecting', 'eagain-connecting', 'read-timeout-after-connect', 'node-redis-connection-timeout']);
+const GENERIC_TIMEOUTS = new Set(['python-socket-timed-out', 'redis-py-timeout-connecting', 'node-etimedout', 'errno-connection-timed-out', 'redis-rb-timeout-connecting', 'eagain-connecting', 'read-timeout-after-connect', 'node-redis-connection-timeout']);
 /** Timeouts whose stage the stack frames can tell (Node's TLSSocket frames cannot: see FIELD-NOTES). */
-const STAGE_READABLE_TIMEOUTS = new Set(['redis-py-timeout-connecting', 'errno-connection-timed-out', 'redis-rb-timeout-connecting', 'eagain-connecting', 'read-timeout-after-connect']);
+const STAGE_READABLE_TIMEOUTS = new Set(['python-socket-timed-out', 'redis-py-timeout-connecting', 'errno-connection-timed-out', 'redis-rb-timeout-connecting', 'eagain-connecting', 'read-timeout-after-connect']);
 const NODE_TLS_SOCKET_TIMEOUTS = new Set(['node-etimedout', 'node-redis-connection-timeout']);
 
 /** Fills in client, language, TLS use and Redis context from what the matcher saw. */
@@ -162,9 +162,14 @@ export function conclude(findingsIn: Finding[], context: Context, match: MatchRe
     alternatives.push('A proxy or tunnel in between that speaks plaintext, or a port that is not the group\'s.');
   } else if (cause === 'plaintext-to-tls') {
     if (context.tls === true && topSigs.every((s) => s.weight === 1)) {
+      // A TLS client whose connection is closed or reset: the server is not plaintext (that reads as a wrong
+      // version), and the client is not plaintext either. A TLS 1.3 server that wants a client certificate
+      // sends its alert after the client's handshake has finished, and clients mostly print just this reset.
+      cause = 'tls-handshake-failure';
       confidence = 'low';
-      reasons.push('The client already speaks TLS, so a reset is not the classic plaintext-to-TLS mismatch.');
+      reasons.push('The client speaks TLS (its TLS socket raised the reset), so this is not a plaintext client at a TLS endpoint. A TLS server that refuses the client late in the handshake (most often: it requires a client certificate) closes the connection like this.');
       alternatives.push('A proxy, load balancer or security appliance closing connections; a server at its connection limit.');
+      nextChecks.push('Probe the endpoint (--probe): it shows whether the TLS handshake completes and what the server asks for.');
     } else if (context.hostStyle === 'tls' && context.tls !== true) {
       confidence = 'high';
       reasons.push(`${host} is a TLS-style ElastiCache name (master./replica./clustercfg.): the group has in-transit encryption, and this client does not use TLS.`);

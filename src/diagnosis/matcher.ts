@@ -5,7 +5,7 @@ import { SIGNATURES, type Signature } from './signatures/index.js';
 import type { Finding } from './types.js';
 
 /** Words that say the client speaks TLS, or plaintext. */
-const TLS_HINTS = ['rediss://', 'valkeys://', 'ssl=true', 'ssl: true', 'ssl=1', 'tlssocket', '--tls', 'tls: {}', 'tls:{}', 'tls: true', 'tls=true', '_ssl.c', 'ssl.sslerror', 'sslsocket', 'openssl::ssl', 'ssl_cert_reqs', 'sslstream', 'crypto/tls', 'usessl', 'ssl=true', 'ssl_connect', 'redis.sslconnection', 'sslconnection', 'ssl.py', 'tls.connect', '_tls_wrap', 'node:_tls', 'ssl_context', 'enable_tls', 'with_tls', 'tls-port'];
+const TLS_HINTS = ['rediss://', 'valkeys://', 'ssl=true', 'ssl: true', 'ssl=1', 'tlssocket', '--tls', 'tls: {}', 'tls:{}', 'tls: true', 'tls=true', '_ssl.c', 'ssl.sslerror', 'sslsocket', 'openssl::ssl', 'ssl_cert_reqs', 'sslstream', 'crypto/tls', 'usessl', 'ssl=true', 'ssl_connect', 'redis.sslconnection', 'sslconnection', 'ssl.py', 'tls.connect', '_tls_wrap', 'node:_tls', 'ssl_context', 'enable_tls', 'with_tls', 'tls-port', 'openssl/buffering.rb', 'openssl/ssl.rb', 'sslsocket#', 'ssleoferror', 'tls://'];
 const PLAINTEXT_HINTS = ['redis://', 'valkey://', 'ssl=false', 'tls: false', 'tls=false'];
 /** Lines holding these are read by the extractors (endpoint, group id, region). */
 const EXTRACT_KEYWORDS = ['://', 'connecting to', 'connect to', 'connection to', '.cache.amazonaws.com', ':6379', ':6380', 'econnrefused', 'enotfound', 'etimedout', 'dial tcp', 'redis at', 'redis server at', 'arn:aws', 'replication-group-id', 'replicationgroupid', 'replication_group_id', 'region', 'reading from', 'writing to', 'host=', 'host:', 'peeraddr='];

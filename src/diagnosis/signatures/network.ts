@@ -73,6 +73,16 @@ export const NETWORK: Signature[] = [
     explain: 'redis-rb timed out connecting; the frames above say whether the TCP connect or the TLS handshake stalled.',
   },
   {
+    id: 'python-socket-timed-out',
+    cause: 'network-timeout', family: 'network', language: 'python',
+    keywords: ['timeouterror: timed out', 'socket.timeout: timed out'],
+    pattern: /(?:TimeoutError|socket\.timeout): timed out$/m,
+    weight: 2,
+    example: "TimeoutError: timed out",
+    fixture: "clients/celery/network-timeout.txt",
+    explain: "Python's socket timed out connecting (raised from sock.connect): nothing answered the SYN.",
+  },
+  {
     id: 'eagain-connecting',
     cause: 'network-timeout', family: 'network',
     keywords: ['resource temporarily unavailable'],
