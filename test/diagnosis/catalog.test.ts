@@ -54,7 +54,9 @@ describe('every signature is backed by a real text', () => {
     const path = new URL(`../fixtures/${s.fixture}`, import.meta.url);
     expect(existsSync(path), s.fixture).toBe(true);
     const text = readFileSync(path, 'utf8');
-    expect(text.includes(s.example), 'the example is copied from the fixture').toBe(true);
+    // Ports, pids and timestamps change each time the fixtures are regenerated: compare with numbers masked.
+    const mask = (t: string) => t.replace(/\d+/g, '0');
+    expect(mask(text).includes(mask(s.example)), 'the example is copied from the fixture').toBe(true);
     expect(text.split('\n').some((line) => s.pattern.test(line))).toBe(true);
   });
 });
