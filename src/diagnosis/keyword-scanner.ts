@@ -13,7 +13,7 @@ for (let c = 0; c < 128; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
 // Non-ASCII code units fold to 0, which no keyword contains.
 
 /** Keywords at least this long are found by the skipping scan; shorter ones must be upper-case words. */
-export const SCANNER_WINDOW = 12;
+export const SCANNER_WINDOW = 14;
 const HASH_BITS = 15;
 /**
  * How common a character is in ordinary chat and logs (English letter frequency, with the digits and

@@ -61,7 +61,7 @@ export const UNDECIDABLE: Signature[] = [
   {
     id: 'tls-handshake-frame',
     cause: 'unknown', family: 'undecidable',
-    keywords: ['starthandshake', 'readhandshakerecord', 'do_handshake', 'sslerrorwaitreadable'],
+    keywords: ['starthandshake', 'readhandshakerecord', 'do_handshake()', 'sslerrorwaitreadable'],
     pattern: /startHandshake|readHandshakeRecord|do_handshake|SSLErrorWaitReadable/,
     weight: 1,
     example: '\tat java.base/sun.security.ssl.SSLSocketImpl.startHandshake(SSLSocketImpl.java:455)',

@@ -1,5 +1,8 @@
 import type { Signature } from './types.js';
 
+/** Go prints `host:port: i/o timeout`: the port's last digit makes the keyword long enough for the scanner. */
+export const GO_IO_TIMEOUT = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => `${d}: i/o timeout`);
+
 /** The connection never reached a Redis server: timeouts, refusals, names that do not resolve. */
 export const NETWORK: Signature[] = [
   {
@@ -35,7 +38,7 @@ export const NETWORK: Signature[] = [
   {
     id: 'go-dial-io-timeout',
     cause: 'network-timeout', family: 'network', client: 'go-net', language: 'go',
-    keywords: [': i/o timeout'],
+    keywords: GO_IO_TIMEOUT,
     pattern: /dial tcp [^\n]{1,300}i\/o timeout/i,
     weight: 3,
     example: 'dial tcp 10.0.1.5:6379: i/o timeout',
@@ -95,7 +98,7 @@ export const NETWORK: Signature[] = [
   {
     id: 'java-unresolved-host',
     cause: 'dns-failure', family: 'network', language: 'java',
-    keywords: ['/<unresolved>'],
+    keywords: ['/<unresolved>:'],
     pattern: /\/<unresolved>:\d{1,5}/,
     weight: 3,
     example: 'io.lettuce.core.RedisConnectionException: Unable to connect to AZJAPNAJERED13476SIT0001.redis.cache.windows.net/<unresolved>:6380',
@@ -115,7 +118,7 @@ export const NETWORK: Signature[] = [
   {
     id: 'dns-not-found',
     cause: 'dns-failure', family: 'network',
-    keywords: ['enotfound', 'eai_again', 'name or service not known', 'nodename nor servname', 'no such host', 'temporary failure in name resolution', 'unknownhostexception', 'name does not resolve', 'could not resolve host', 'failed to lookup address', 'no address associated with hostname'],
+    keywords: ['enotfound', 'eai_again', 'name or service not known', 'nodename nor servname', ': no such host', 'temporary failure in name resolution', 'unknownhostexception', 'name does not resolve', 'could not resolve host', 'failed to lookup address', 'no address associated with hostname'],
     pattern: /ENOTFOUND|EAI_AGAIN|Name or service not known|nodename nor servname|no such host|Temporary failure in name resolution|UnknownHostException|Name does not resolve|Could not resolve host|failed to lookup address|No address associated with hostname/i,
     weight: 3,
     example: "code: 'ENOTFOUND',",
@@ -125,7 +128,7 @@ export const NETWORK: Signature[] = [
   {
     id: 'getaddrinfo-failed',
     cause: 'dns-failure', family: 'network',
-    keywords: ['getaddrinfo ', 'getaddrinfo:', 'error -2 connecting', 'error -3 connecting', 'error -5 connecting'],
+    keywords: ['getaddrinfo enotfound', 'getaddrinfo eai_again', 'getaddrinfo failed', 'error -2 connecting', 'error -3 connecting', 'error -5 connecting'],
     pattern: /getaddrinfo|Error -[235] connecting/i,
     weight: 2,
     example: "Redis Client Error Error: getaddrinfo ENOTFOUND redis.prd.example.invalid",

@@ -1,4 +1,6 @@
+import { GO_IO_TIMEOUT } from './network.js';
 import type { Signature } from './types.js';
+
 
 /** One side speaks TLS, the other plaintext: both directions. */
 export const TLS_MISMATCH: Signature[] = [
@@ -96,7 +98,7 @@ export const TLS_MISMATCH: Signature[] = [
   {
     id: 'hex-err-unknown-reply',
     cause: 'tls-to-plaintext', family: 'tls-mismatch',
-    keywords: ['2d 45 52 52 20 75 6e 6b 6e 6f 77 6e', '2d4552522075', '2d455252 20756e6b'],
+    keywords: ['2d 45 52 52 20 75 6e 6b 6e 6f 77 6e', '2d45525220756e6b', '2d455252 20756e6b'],
     pattern: /2d ?45 ?52 ?52 ?20 ?75 ?6e ?6b/i,
     weight: 2, redisContext: true, impliesTlsClient: true,
     example: "io.netty.handler.ssl.NotSslRecordException: not an SSL/TLS record: 2d45525220756e6b6e6f776e20636f6d6d616e642027160303272c2077697468206172677320626567696e6e696e6720776974683a200d0a",
@@ -148,7 +150,7 @@ export const TLS_MISMATCH: Signature[] = [
   {
     id: 'resp-tls-alert-byte',
     cause: 'plaintext-to-tls', family: 'tls-mismatch', client: 'ioredis', language: 'node',
-    keywords: ['got "\\u0015"', "got '\\u0015'", '\\x15\\x03\\x03'],
+    keywords: ['got "\\u0015" as reply', '\\x15\\x03\\x01\\x00', '\\x15\\x03\\x03\\x00'],
     pattern: /got ["']\\(?:u0015|x15)["']|\\x15\\x03\\x0[0-4]/i,
     weight: 3, redisContext: true,
     example: 'Protocol error, got "\\u0015" as reply type byte',
@@ -249,7 +251,7 @@ export const TLS_MISMATCH: Signature[] = [
   {
     id: 'read-timeout-after-connect',
     cause: 'plaintext-to-tls', family: 'tls-mismatch',
-    keywords: ['read timed out', 'timeout reading from', ': i/o timeout'],
+    keywords: ['read timed out', 'timeout reading from', ...GO_IO_TIMEOUT],
     pattern: /Read timed out|Timeout reading from|read tcp [^\n]{1,200}i\/o timeout/i,
     weight: 1,
     example: 'read tcp 172.24.x.x:46908->172.24.x.x:6379: i/o timeout',

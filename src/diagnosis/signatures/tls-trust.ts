@@ -55,7 +55,7 @@ export const TLS_TRUST: Signature[] = [
   {
     id: 'rustls-unknown-issuer',
     cause: 'tls-untrusted-cert', family: 'tls-trust', client: 'rustls', language: 'rust',
-    keywords: ['unknownissuer'],
+    keywords: ['certificate: unknownissuer', '(unknownissuer)'],
     pattern: /UnknownIssuer/,
     weight: 3, impliesTlsClient: true, impliesTlsServer: true,
     example: 'invalid peer certificate: UnknownIssuer',
