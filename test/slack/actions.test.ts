@@ -73,7 +73,7 @@ describe('Show Terraform', () => {
     await fake.waitFor(() => fake.responsePosts.length === 1);
     await settle(h);
     expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
-    expect(fake.responsePosts[0]!.body.text).toContain('already posted');
+    expect(fake.responsePosts[0]!.body.text).toContain('already shared for this answer');
   });
 
   it('without files:write the diff is posted as thread messages instead', async () => {

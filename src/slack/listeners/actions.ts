@@ -107,7 +107,7 @@ async function showTerraform(deps: SlackDeps, client: webApi.WebClient, c: Click
   }
   const threadTs = state.threadTs ?? c.threadTs ?? c.messageTs;
   if (!(await deps.guard.once(`terraform:${c.ref}`, 10 * 60_000))) {
-    await respondTo(api, 'terraform', c.responseUrl, { response_type: 'ephemeral', replace_original: false, text: 'The Terraform diff was already posted in this thread.' });
+    await respondTo(api, 'terraform', c.responseUrl, { response_type: 'ephemeral', replace_original: false, text: 'The Terraform diff was already shared for this answer: in this thread, or privately to whoever pressed the button first. Press it again in 10 minutes to share it anew.' });
     return;
   }
   const uploaded = await callSlack(api, 'files.uploadV2', () =>
