@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { redact } from './diagnosis/redact.js';
+import { DEFAULT_ALLOWED_HOSTS } from './live/guard.js';
 import { z } from 'zod';
 
 export interface Config {
@@ -47,7 +48,8 @@ export class ConfigError extends Error {
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_POLICY_FILE = 'policy.yml';
 /** ElastiCache endpoint names (commercial and China partitions). PROBE_ALLOWED_HOSTS replaces this list. */
-export const DEFAULT_PROBE_ALLOWED_HOSTS = ['.cache.amazonaws.com', '.cache.amazonaws.com.cn'];
+/** The probe guard's own default: ElastiCache endpoint names only. */
+export const DEFAULT_PROBE_ALLOWED_HOSTS = DEFAULT_ALLOWED_HOSTS;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every variable the bot reads (docs/operations.md has one row each; a test keeps them equal). */

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REGION_CODES } from '../../src/diagnosis/hostnames.js';
 
 const EC_NS = 'http://elasticache.amazonaws.com/doc/2015-02-02/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -87,11 +88,8 @@ export interface FakeElastiCache {
   close(): Promise<void>;
 }
 
-export const REGION_CODES: Record<string, string> = {
-  'us-east-1': 'use1', 'us-east-2': 'use2', 'us-west-1': 'usw1', 'us-west-2': 'usw2',
-  'eu-west-1': 'euw1', 'eu-central-1': 'euc1', 'ap-northeast-1': 'apne1', 'ap-southeast-1': 'apse1',
-  'cn-northwest-1': 'cnw1', 'cn-north-1': 'cnn1',
-};
+/** Region name -> the short code ElastiCache puts in host names: the product's own table, inverted. */
+const CODE_OF_REGION: Record<string, string> = Object.fromEntries(Object.entries(REGION_CODES).map(([code, region]) => [region, code]));
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -106,7 +104,7 @@ function suffixFor(region: string): string {
   return region.startsWith('cn-') ? 'cache.amazonaws.com.cn' : 'cache.amazonaws.com';
 }
 function regionCode(region: string): string {
-  return REGION_CODES[region] ?? region;
+  return CODE_OF_REGION[region] ?? region;
 }
 
 /** Host names as FIELD-NOTES describe them: TLS style (master./replica./clustercfg.) or the ng.0001 style. */
