@@ -39,13 +39,9 @@ function readInputFile(path: string): string {
   if (!existsSync(path)) throw new UsageError(`--file ${path}: no such file`);
   const st = statSync(path);
   if (st.isDirectory()) throw new UsageError(`--file ${path}: is a directory`);
-  if (st.size > MAX_INPUT_BYTES) {
-    const buf = Buffer.alloc(MAX_INPUT_BYTES);
-    const fd = readFileSync(path).subarray(st.size - MAX_INPUT_BYTES);
-    fd.copy(buf);
-    return buf.toString('utf8');
-  }
-  return readFileSync(path, 'utf8');
+  // A huge log: keep its tail, where the error usually is (the engine cuts to 2 MB anyway).
+  const data = readFileSync(path);
+  return (st.size > MAX_INPUT_BYTES ? data.subarray(st.size - MAX_INPUT_BYTES) : data).toString('utf8');
 }
 
 /** --live defaults to on when the AWS SDK would find credentials. */
